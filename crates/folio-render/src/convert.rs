@@ -1,0 +1,305 @@
+//! The parallel, streaming page pipeline.
+//!
+//! Workers (scoped threads, one per core by default) claim pages in selection order, render and
+//! encode them, and send them back; the calling thread reorders and hands them to the caller's
+//! sink one by one. A window of `2 × workers` permits bounds the pages rendered but not yet
+//! consumed, so a 1,000-page job holds only a handful of pages in memory whatever its length.
+
+use std::collections::BTreeMap;
+use std::io::{Seek, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use crate::encode::{TiffWriter, encode_page};
+use crate::raster::{Raster, Rasterizer};
+use crate::{Document, Error, Format, Limits, RenderOptions, Resolution};
+
+/// One encoded page.
+#[derive(Debug, Clone)]
+pub struct PageImage {
+    /// Position in the selection (0 = first page produced).
+    pub seq: usize,
+    /// 0-based page index in the document.
+    pub page: usize,
+    pub width: u32,
+    pub height: u32,
+    /// The encoded file.
+    pub data: Vec<u8>,
+}
+
+/// What a conversion did.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Pages handed to the sink successfully.
+    pub pages: usize,
+    /// Pages that failed (each was reported to the sink as an error).
+    pub failed: usize,
+    /// Sum of encoded bytes.
+    pub bytes: u64,
+    pub elapsed: Duration,
+}
+
+/// Render `pages` of `doc` as PNG, JPEG or WebP files, calling `sink` once per page in order.
+///
+/// A page that fails (engine panic, encoder error) reaches the sink as `Err(Error::PageFailed)`
+/// and the others go on. If the sink returns an error, work stops and that error is returned.
+/// Sizes of all pages are checked against `limits` before any rendering starts.
+pub fn convert(
+    doc: &Document,
+    pages: &[usize],
+    opts: &RenderOptions,
+    limits: &Limits,
+    mut sink: impl FnMut(Result<PageImage, Error>) -> Result<(), Error>,
+) -> Result<Summary, Error> {
+    if opts.format == Format::Tiff {
+        return Err(Error::InvalidOption(
+            "TIFF is one multi-page file: use convert_tiff".into(),
+        ));
+    }
+    let sizes = check_sizes(doc, pages, opts.resolution, limits)?;
+    let dpi = dpi_of(opts.resolution);
+    let start = Instant::now();
+    let mut summary = Summary::default();
+    run_parallel(
+        doc,
+        pages,
+        &sizes,
+        opts,
+        |raster| encode_page(&raster, opts.format, opts.jpeg_quality, dpi),
+        |seq, result| {
+            let page = pages[seq];
+            let item = result.map(|data| {
+                let (width, height) = sizes[seq];
+                PageImage {
+                    seq,
+                    page,
+                    width,
+                    height,
+                    data,
+                }
+            });
+            match &item {
+                Ok(img) => {
+                    summary.pages += 1;
+                    summary.bytes += img.data.len() as u64;
+                }
+                Err(_) => summary.failed += 1,
+            }
+            sink(item)
+        },
+    )?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+/// Render `pages` into one multi-page TIFF written to `out`. `progress` is called after each page
+/// with the number of pages written so far. Any failed page fails the whole file, since a TIFF
+/// with a missing page would silently renumber the rest.
+pub fn convert_tiff<W: Write + Seek>(
+    doc: &Document,
+    pages: &[usize],
+    opts: &RenderOptions,
+    limits: &Limits,
+    out: W,
+    mut progress: impl FnMut(usize),
+) -> Result<Summary, Error> {
+    let sizes = check_sizes(doc, pages, opts.resolution, limits)?;
+    let dpi = dpi_of(opts.resolution);
+    let start = Instant::now();
+    let mut tiff = TiffWriter::new(out)?;
+    let mut done = 0;
+    run_parallel(doc, pages, &sizes, opts, Ok, |_, raster| {
+        tiff.add_page(&raster?, dpi)?;
+        done += 1;
+        progress(done);
+        Ok(())
+    })?;
+    Ok(Summary {
+        pages: done,
+        failed: 0,
+        bytes: 0,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn dpi_of(r: Resolution) -> Option<f32> {
+    match r {
+        Resolution::Dpi(d) => Some(d),
+        _ => None,
+    }
+}
+
+fn check_sizes(
+    doc: &Document,
+    pages: &[usize],
+    resolution: Resolution,
+    limits: &Limits,
+) -> Result<Vec<(u32, u32)>, Error> {
+    if pages.len() > limits.max_pages {
+        return Err(Error::TooManyPages {
+            requested: pages.len(),
+            limit: limits.max_pages,
+        });
+    }
+    let count = doc.page_count();
+    pages
+        .iter()
+        .map(|&p| {
+            if p >= count {
+                return Err(Error::PageOutOfRange {
+                    page: p.to_string(),
+                    page_count: count,
+                });
+            }
+            doc.pixel_size(p, resolution, limits)
+        })
+        .collect()
+}
+
+/// A counting semaphore: the window of pages allowed in flight.
+struct Permits {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Permits {
+    fn acquire(&self, stop: &AtomicBool) -> bool {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            if stop.load(Ordering::Relaxed) {
+                return false;
+            }
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        true
+    }
+
+    fn release(&self) {
+        *self.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.freed.notify_one();
+    }
+
+    fn wake_all(&self) {
+        let _guard = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        self.freed.notify_all();
+    }
+}
+
+/// Render every page on worker threads, apply `finish` to each raster on the worker, and feed
+/// the results to `sink` in selection order on the calling thread.
+fn run_parallel<T: Send>(
+    doc: &Document,
+    pages: &[usize],
+    sizes: &[(u32, u32)],
+    opts: &RenderOptions,
+    finish: impl Fn(Raster) -> Result<T, String> + Sync,
+    mut sink: impl FnMut(usize, Result<T, Error>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if pages.is_empty() {
+        return Ok(());
+    }
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = match opts.threads {
+        0 => available,
+        n => n,
+    }
+    .min(pages.len());
+    let permits = Permits {
+        free: Mutex::new(workers * 2),
+        freed: Condvar::new(),
+    };
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let all_pages = doc.pdf().pages();
+
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel::<(usize, Result<T, Error>)>();
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (permits, next, stop, finish) = (&permits, &next, &stop, &finish);
+            scope.spawn(move || {
+                let mut rasterizer = Rasterizer::new();
+                loop {
+                    if stop.load(Ordering::Relaxed) || !permits.acquire(stop) {
+                        return;
+                    }
+                    let seq = next.fetch_add(1, Ordering::Relaxed);
+                    if seq >= pages.len() {
+                        return;
+                    }
+                    let page_index = pages[seq];
+                    let (w, h) = sizes[seq];
+                    let page = &all_pages[page_index];
+                    let outcome = catch_unwind(AssertUnwindSafe(|| {
+                        finish(rasterizer.render(page, w, h, opts.color))
+                    }));
+                    let result = match outcome {
+                        Ok(Ok(v)) => Ok(v),
+                        Ok(Err(reason)) => Err(Error::PageFailed {
+                            page: page_index,
+                            reason,
+                        }),
+                        Err(panic) => {
+                            // The engine's caches may be half-updated: start this worker afresh.
+                            rasterizer = Rasterizer::new();
+                            Err(Error::PageFailed {
+                                page: page_index,
+                                reason: format!(
+                                    "the rendering engine failed: {}",
+                                    panic_message(&panic)
+                                ),
+                            })
+                        }
+                    };
+                    if tx.send((seq, result)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+
+        let mut pending = BTreeMap::new();
+        let mut emit = 0;
+        let mut outcome = Ok(());
+        for (seq, result) in rx.iter() {
+            pending.insert(seq, result);
+            while let Some(result) = pending.remove(&emit) {
+                emit += 1;
+                permits.release();
+                if let Err(e) = sink(emit - 1, result) {
+                    outcome = Err(e);
+                    break;
+                }
+            }
+            if outcome.is_err() {
+                stop.store(true, Ordering::Relaxed);
+                permits.wake_all();
+                break;
+            }
+        }
+        outcome
+    })
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_messages_are_kept() {
+        let p = catch_unwind(|| panic!("boom {}", 1)).unwrap_err();
+        assert_eq!(panic_message(&p), "boom 1");
+    }
+}

@@ -1,0 +1,146 @@
+//! Opening a PDF: size limit, password, and the geometry of its pages.
+
+use hayro::hayro_syntax::{DecryptionError, LoadPdfError, Pdf};
+
+use crate::{Error, Limit, Limits, Resolution};
+
+/// A parsed PDF, ready to render. `Send + Sync`: one parse serves every worker thread.
+pub struct Document {
+    pdf: Pdf,
+}
+
+/// A page's size in PDF points (1/72 inch) as it is displayed: crop box clipped to the media box,
+/// with `/Rotate` applied (a 90° page reports its height as width).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageGeometry {
+    pub width_pt: f32,
+    pub height_pt: f32,
+    /// `/Rotate` normalised to 0, 90, 180 or 270.
+    pub rotation: u16,
+}
+
+impl Document {
+    /// Parse `data`, decrypting it with `password` if it is encrypted.
+    ///
+    /// An empty password is tried as the user password, as viewers do. A missing or wrong password
+    /// is [`Error::InvalidPassword`]; bytes that are not a readable PDF are [`Error::Damaged`].
+    pub fn open(data: Vec<u8>, password: &str, limits: &Limits) -> Result<Self, Error> {
+        limits.check_input_size(data.len() as u64)?;
+        if !data.windows(5).take(1024).any(|w| w == b"%PDF-") {
+            return Err(Error::Damaged(
+                "no '%PDF-' header in the first kilobyte; is this a PDF file?".into(),
+            ));
+        }
+        let pdf = Pdf::new_with_password(data, password).map_err(|e| match e {
+            LoadPdfError::Decryption(DecryptionError::PasswordProtected) => {
+                Error::InvalidPassword {
+                    supplied: !password.is_empty(),
+                }
+            }
+            LoadPdfError::Decryption(DecryptionError::UnsupportedAlgorithm) => {
+                Error::Damaged("it uses an encryption method that is not supported".into())
+            }
+            LoadPdfError::Decryption(DecryptionError::MissingIDEntry) => {
+                Error::Damaged("it is encrypted but its trailer has no /ID entry".into())
+            }
+            LoadPdfError::Decryption(DecryptionError::InvalidEncryption) => {
+                Error::Damaged("its encryption dictionary is invalid".into())
+            }
+            LoadPdfError::Invalid => {
+                Error::Damaged("its cross-reference table and page tree could not be read".into())
+            }
+        })?;
+        Ok(Self { pdf })
+    }
+
+    /// Number of pages.
+    pub fn page_count(&self) -> usize {
+        self.pdf.pages().len()
+    }
+
+    /// The underlying parsed document, for callers that need more than pages (metadata, text).
+    pub fn pdf(&self) -> &Pdf {
+        &self.pdf
+    }
+
+    /// Displayed geometry of page `index` (0-based). Panics if out of range: callers resolve
+    /// indices with [`crate::PageSpec::resolve`] first.
+    pub fn geometry(&self, index: usize) -> PageGeometry {
+        let page = &self.pdf.pages()[index];
+        let (width_pt, height_pt) = page.render_dimensions();
+        let rotation = match page.rotation() {
+            hayro::hayro_syntax::page::Rotation::None => 0,
+            hayro::hayro_syntax::page::Rotation::Horizontal => 90,
+            hayro::hayro_syntax::page::Rotation::Flipped => 180,
+            hayro::hayro_syntax::page::Rotation::FlippedHorizontal => 270,
+        };
+        PageGeometry {
+            width_pt,
+            height_pt,
+            rotation,
+        }
+    }
+
+    /// Pixel size of page `index` at `resolution`, checked against the per-page pixel limit.
+    ///
+    /// This is computed from the page box alone, before anything is allocated: a tiny file that
+    /// declares a 20,000 × 20,000 inch page is refused here, not by running out of memory.
+    pub fn pixel_size(
+        &self,
+        index: usize,
+        resolution: Resolution,
+        limits: &Limits,
+    ) -> Result<(u32, u32), Error> {
+        let g = self.geometry(index);
+        let (w, h) = resolution.pixels(g.width_pt, g.height_pt)?;
+        let pixels = w as u64 * h as u64;
+        // The rasteriser addresses pixels with u16 coordinates.
+        let side_limit = u16::MAX as u64;
+        if pixels > limits.max_page_pixels || w as u64 > side_limit || h as u64 > side_limit {
+            return Err(Error::LimitExceeded {
+                limit: Limit::PagePixels,
+                message: format!(
+                    "Page {index} would be {w} × {h} pixels ({:.1} megapixels) at this resolution; \
+                     the limit is {:.1} megapixels and {side_limit} pixels per side. \
+                     Lower the resolution or the target size.",
+                    pixels as f64 / 1e6,
+                    limits.max_page_pixels as f64 / 1e6,
+                ),
+            });
+        }
+        Ok((w, h))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Document>();
+    }
+
+    #[test]
+    fn not_a_pdf_is_damaged() {
+        let e = Document::open(b"hello world".to_vec(), "", &Limits::default())
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), 442, "{e}");
+        let e = Document::open(b"%PDF-1.4\n garbage".to_vec(), "", &Limits::default())
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), 442, "{e}");
+    }
+
+    #[test]
+    fn input_size_limit() {
+        let limits = Limits {
+            max_input_bytes: 10,
+            ..Limits::default()
+        };
+        let e = Document::open(vec![b' '; 11], "", &limits).err().unwrap();
+        assert_eq!(e.code(), 413, "{e}");
+    }
+}
