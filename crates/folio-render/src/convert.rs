@@ -285,6 +285,13 @@ fn run_parallel<T: Send>(
     })
 }
 
+pub(crate) fn engine_failure(page: usize, panic: &Box<dyn std::any::Any + Send>) -> Error {
+    Error::PageFailed {
+        page,
+        reason: format!("the rendering engine failed: {}", panic_message(panic)),
+    }
+}
+
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<&str>()

@@ -2,7 +2,8 @@
 
 use hayro::hayro_syntax::{DecryptionError, LoadPdfError, Pdf};
 
-use crate::{Error, Limit, Limits, Resolution};
+use crate::raster::Rasterizer;
+use crate::{ColorMode, Error, Limit, Limits, Raster, Resolution};
 
 /// A parsed PDF, ready to render. `Send + Sync`: one parse serves every worker thread.
 pub struct Document {
@@ -50,6 +51,9 @@ impl Document {
                 Error::Damaged("its cross-reference table and page tree could not be read".into())
             }
         })?;
+        if pdf.pages().is_empty() {
+            return Err(Error::Damaged("no page of it could be found".into()));
+        }
         Ok(Self { pdf })
     }
 
@@ -109,6 +113,30 @@ impl Document {
             });
         }
         Ok((w, h))
+    }
+
+    /// Render one page to pixels on the calling thread. For many pages use [`crate::convert`],
+    /// which renders in parallel and reuses the engine's caches.
+    pub fn render_page(
+        &self,
+        index: usize,
+        resolution: Resolution,
+        color: ColorMode,
+        limits: &Limits,
+    ) -> Result<Raster, Error> {
+        let count = self.page_count();
+        if index >= count {
+            return Err(Error::PageOutOfRange {
+                page: index.to_string(),
+                page_count: count,
+            });
+        }
+        let (w, h) = self.pixel_size(index, resolution, limits)?;
+        let page = &self.pdf.pages()[index];
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Rasterizer::new().render(page, w, h, color)
+        }))
+        .map_err(|panic| crate::convert::engine_failure(index, &panic))
     }
 }
 

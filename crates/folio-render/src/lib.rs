@@ -22,10 +22,10 @@ mod raster;
 
 pub use convert::{PageImage, Summary, convert, convert_tiff};
 pub use document::{Document, PageGeometry};
-pub use encode::Format;
+pub use encode::{Format, encode_page};
 pub use error::{Error, Limit};
 pub use pages::{PageItem, PageRef, PageSpec};
-pub use raster::ColorMode;
+pub use raster::{ColorMode, Pixels, Raster};
 
 /// Hard limits that protect the process from hostile or mistaken input. All are configurable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

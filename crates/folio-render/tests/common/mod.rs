@@ -1,0 +1,159 @@
+//! Helpers shared by the corpus-wide tests: where the corpus is, its manifest, reference data.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn fixtures() -> PathBuf {
+    repo_root().join("tests/fixtures")
+}
+
+pub fn reference_dir() -> PathBuf {
+    fixtures().join("reference")
+}
+
+/// The shared corpus (`FOLIO_CORPUS` or `../shared/corpus` beside the repository), if present.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("FOLIO_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared/corpus"));
+    dir.join("MANIFEST.tsv").is_file().then_some(dir)
+}
+
+/// Say plainly, past the test harness's output capture, that a test did not run.
+pub fn skipped(test: &str) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: corpus not found (../shared/corpus or FOLIO_CORPUS)"
+    );
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub file: String,
+    pub pages: Option<usize>,
+    pub tags: Vec<String>,
+    pub password: String,
+}
+
+impl Entry {
+    pub fn has(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
+    pub fn malformed(&self) -> bool {
+        self.has("malformed")
+    }
+    pub fn encrypted(&self) -> bool {
+        self.tags.iter().any(|t| t.starts_with("encrypted"))
+    }
+}
+
+pub fn manifest(corpus: &Path) -> Vec<Entry> {
+    let text = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("read manifest");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (f, p, t, pw) = (col("file"), col("pages"), col("tags"), col("password"));
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            Entry {
+                file: c[f].to_string(),
+                pages: c[p].parse().ok(),
+                tags: c[t].split(',').map(str::to_string).collect(),
+                password: c.get(pw).unwrap_or(&"").to_string(),
+            }
+        })
+        .collect()
+}
+
+/// `sizes.tsv`: (file, 0-based page) → mutool's pixel size at 72 DPI.
+pub fn reference_sizes() -> HashMap<(String, usize), (u32, u32)> {
+    let text = std::fs::read_to_string(reference_dir().join("sizes.tsv")).expect("sizes.tsv");
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (
+                (c[0].to_string(), c[1].parse().unwrap()),
+                (c[2].parse().unwrap(), c[3].parse().unwrap()),
+            )
+        })
+        .collect()
+}
+
+/// Box-filter a grey image down by `f` in each direction (partial edge blocks dropped).
+pub fn downscale(gray: &[u8], w: u32, h: u32, f: u32) -> (Vec<u8>, u32, u32) {
+    let (nw, nh) = (w / f, h / f);
+    let mut out = Vec::with_capacity((nw * nh) as usize);
+    for y in 0..nh {
+        for x in 0..nw {
+            let mut sum = 0u32;
+            for dy in 0..f {
+                let row = ((y * f + dy) * w) as usize;
+                for dx in 0..f {
+                    sum += gray[row + (x * f + dx) as usize] as u32;
+                }
+            }
+            out.push(((sum + f * f / 2) / (f * f)) as u8);
+        }
+    }
+    (out, nw, nh)
+}
+
+/// Mean absolute difference over the overlapping area of two grey images.
+pub fn mean_abs_diff(a: &[u8], aw: u32, ah: u32, b: &[u8], bw: u32, bh: u32) -> f64 {
+    let (w, h) = (aw.min(bw), ah.min(bh));
+    let mut sum = 0u64;
+    for y in 0..h {
+        for x in 0..w {
+            let pa = a[(y * aw + x) as usize] as i32;
+            let pb = b[(y * bw + x) as usize] as i32;
+            sum += pa.abs_diff(pb) as u64;
+        }
+    }
+    sum as f64 / (w as f64 * h as f64).max(1.0)
+}
+
+/// Decode a PNG to 8-bit grey (RGB input is converted with the same weights as Folio).
+pub fn read_gray_png(path: &Path) -> (Vec<u8>, u32, u32) {
+    let mut dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = dec.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let data = &buf[..info.buffer_size()];
+    let gray = match info.color_type {
+        png::ColorType::Grayscale => data.to_vec(),
+        png::ColorType::GrayscaleAlpha => data.iter().step_by(2).copied().collect(),
+        png::ColorType::Rgb | png::ColorType::Rgba => {
+            let n = if info.color_type == png::ColorType::Rgb {
+                3
+            } else {
+                4
+            };
+            data.chunks_exact(n)
+                .map(|p| {
+                    ((p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29 + 128) >> 8) as u8
+                })
+                .collect()
+        }
+        other => panic!("unexpected PNG colour type {other:?}"),
+    };
+    (gray, info.width, info.height)
+}
+
+pub fn write_gray_png(path: &Path, data: &[u8], w: u32, h: u32) {
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut enc = png::Encoder::new(file, w, h);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_compression(png::Compression::High);
+    let mut wr = enc.write_header().unwrap();
+    wr.write_image_data(data).unwrap();
+}
