@@ -303,6 +303,169 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testpdf;
+
+    fn doc(pages: usize) -> Document {
+        Document::open(
+            testpdf::with_pages(pages, 100.0, 50.0),
+            "",
+            &Limits::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn pages_arrive_in_selection_order_with_duplicates() {
+        let doc = doc(30);
+        let pages: Vec<usize> = (0..30).rev().chain([3, 3]).collect();
+        let opts = RenderOptions {
+            threads: 3,
+            ..Default::default()
+        };
+        let mut seen = vec![];
+        let s = convert(&doc, &pages, &opts, &Limits::default(), |img| {
+            let img = img?;
+            assert_eq!((img.width, img.height), (209, 105));
+            seen.push((img.seq, img.page));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, pages.iter().copied().enumerate().collect::<Vec<_>>());
+        assert_eq!((s.pages, s.failed), (32, 0));
+    }
+
+    /// Counts values alive at once, to prove the pipeline's memory window.
+    struct Tracked<'a>(&'a AtomicUsize, &'a AtomicUsize);
+    impl<'a> Tracked<'a> {
+        fn new(alive: &'a AtomicUsize, peak: &'a AtomicUsize) -> Self {
+            let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            Self(alive, peak)
+        }
+    }
+    impl Drop for Tracked<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn a_slow_consumer_bounds_the_pages_in_memory() {
+        let doc = doc(200);
+        let pages: Vec<usize> = (0..200).collect();
+        let sizes = vec![(20, 20); 200];
+        let (alive, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let opts = RenderOptions {
+            threads: 2,
+            ..Default::default()
+        };
+        let mut count = 0;
+        run_parallel(
+            &doc,
+            &pages,
+            &sizes,
+            &opts,
+            |_| Ok(Tracked::new(&alive, &peak)),
+            |_, t| {
+                std::thread::sleep(Duration::from_micros(300));
+                drop(t?);
+                count += 1;
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(count, 200);
+        let peak = peak.load(Ordering::SeqCst);
+        assert!(peak <= 2 * 2 + 1, "{peak} pages were held at once");
+    }
+
+    #[test]
+    fn a_panicking_page_fails_alone() {
+        let doc = doc(12);
+        let pages: Vec<usize> = (0..12).collect();
+        let sizes = vec![(20, 20); 12];
+        let opts = RenderOptions {
+            threads: 2,
+            ..Default::default()
+        };
+        let calls = AtomicUsize::new(0);
+        let mut results = vec![];
+        run_parallel(
+            &doc,
+            &pages,
+            &sizes,
+            &opts,
+            |r| {
+                // The 5th page to finish rendering blows up, as an engine bug would.
+                if calls.fetch_add(1, Ordering::SeqCst) == 4 {
+                    panic!("engine bug");
+                }
+                Ok(r.width)
+            },
+            |seq, r| {
+                results.push((seq, r));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(results.len(), 12);
+        let failed: Vec<_> = results.iter().filter(|(_, r)| r.is_err()).collect();
+        assert_eq!(failed.len(), 1);
+        let Err(Error::PageFailed { reason, .. }) = &failed[0].1 else {
+            panic!()
+        };
+        assert!(reason.contains("engine bug"), "{reason}");
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_work() {
+        let doc = doc(100);
+        let pages: Vec<usize> = (0..100).collect();
+        let mut n = 0;
+        let err = convert(
+            &doc,
+            &pages,
+            &RenderOptions::default(),
+            &Limits::default(),
+            |_| {
+                n += 1;
+                if n == 3 {
+                    Err(Error::Output("disk full".into()))
+                } else {
+                    Ok(())
+                }
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Output(_)));
+        assert_eq!(n, 3);
+    }
+
+    #[test]
+    fn oversized_pages_are_refused_before_rendering() {
+        // 20,000 × 20,000 inches declared in a few hundred bytes.
+        let bomb = Document::open(
+            testpdf::with_pages(1, 1.44e6, 1.44e6),
+            "",
+            &Limits::default(),
+        )
+        .unwrap();
+        let mut called = false;
+        let err = convert(
+            &bomb,
+            &[0],
+            &RenderOptions::default(),
+            &Limits::default(),
+            |_| {
+                called = true;
+                Ok(())
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), 400, "{err}");
+        assert!(err.to_string().contains("megapixels"), "{err}");
+        assert!(!called);
+    }
 
     #[test]
     fn panic_messages_are_kept() {

@@ -19,6 +19,8 @@ mod encode;
 mod error;
 mod pages;
 mod raster;
+#[cfg(test)]
+mod testpdf;
 
 pub use convert::{PageImage, Summary, convert, convert_tiff};
 pub use document::{Document, PageGeometry};

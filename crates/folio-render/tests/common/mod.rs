@@ -25,8 +25,13 @@ pub fn corpus() -> Option<PathBuf> {
     dir.join("MANIFEST.tsv").is_file().then_some(dir)
 }
 
-/// Say plainly, past the test harness's output capture, that a test did not run.
+/// Say plainly, past the test harness's output capture, that a test did not run. CI always has
+/// the corpus, so there a missing corpus is a failure, not a skip.
 pub fn skipped(test: &str) {
+    assert!(
+        std::env::var("CI").is_err(),
+        "{test}: the corpus is missing, and CI must run corpus tests"
+    );
     let _ = writeln!(
         std::io::stderr(),
         "SKIPPED {test}: corpus not found (../shared/corpus or FOLIO_CORPUS)"
