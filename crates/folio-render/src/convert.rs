@@ -335,12 +335,12 @@ mod tests {
     }
 
     /// Counts values alive at once, to prove the pipeline's memory window.
-    struct Tracked<'a>(&'a AtomicUsize, &'a AtomicUsize);
+    struct Tracked<'a>(&'a AtomicUsize);
     impl<'a> Tracked<'a> {
         fn new(alive: &'a AtomicUsize, peak: &'a AtomicUsize) -> Self {
             let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
             peak.fetch_max(now, Ordering::SeqCst);
-            Self(alive, peak)
+            Self(alive)
         }
     }
     impl Drop for Tracked<'_> {

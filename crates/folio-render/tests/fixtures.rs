@@ -159,7 +159,8 @@ fn jpeg_and_webp_files_are_valid() {
             ..Default::default()
         };
         convert(&doc, &pages, &opts, &Limits::default(), |img| {
-            Ok(files.push(img?))
+            files.push(img?);
+            Ok(())
         })
         .unwrap();
         assert_eq!(files.iter().map(|f| f.page).collect::<Vec<_>>(), vec![7, 0]);
@@ -180,7 +181,8 @@ fn jpeg_and_webp_files_are_valid() {
         };
         let mut n = 0;
         convert(&doc, &[0], &opts, &Limits::default(), |img| {
-            Ok(n = img?.data.len())
+            n = img?.data.len();
+            Ok(())
         })
         .unwrap();
         n

@@ -82,7 +82,7 @@ enum ColorArg {
 
 pub fn run(args: ConvertArgs) -> ExitCode {
     match convert_file(&args) {
-        Ok(failed_pages) if failed_pages == 0 => ExitCode::SUCCESS,
+        Ok(0) => ExitCode::SUCCESS,
         Ok(failed_pages) => {
             eprintln!("error: {failed_pages} page(s) could not be rendered (see above)");
             ExitCode::FAILURE
