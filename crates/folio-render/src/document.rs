@@ -10,6 +10,46 @@ pub struct Document {
     pdf: Pdf,
 }
 
+/// The document information dictionary, decoded to text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocInfo {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    pub keywords: Option<String>,
+    pub creator: Option<String>,
+    pub producer: Option<String>,
+    pub created: Option<PdfDate>,
+    pub modified: Option<PdfDate>,
+}
+
+/// A date of the information dictionary, as written (local time of its author).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PdfDate {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one, else PDFDocEncoding
+/// (read as Latin-1, which it matches for printable characters).
+fn decode_text(b: &[u8]) -> String {
+    if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    b.iter().map(|&c| c as char).collect()
+}
+
 /// A page's size in PDF points (1/72 inch) as it is displayed: crop box clipped to the media box,
 /// with `/Rotate` applied (a 90° page reports its height as width).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,6 +105,32 @@ impl Document {
     /// The underlying parsed document, for callers that need more than pages (metadata, text).
     pub fn pdf(&self) -> &Pdf {
         &self.pdf
+    }
+
+    /// Title, author and the other fields of the information dictionary.
+    pub fn info(&self) -> DocInfo {
+        let m = self.pdf.metadata();
+        let text = |v: &Option<Box<[u8]>>| v.as_deref().map(decode_text);
+        let date = |d: &Option<hayro::hayro_syntax::object::DateTime>| {
+            d.as_ref().map(|d| PdfDate {
+                year: d.year,
+                month: d.month,
+                day: d.day,
+                hour: d.hour,
+                minute: d.minute,
+                second: d.second,
+            })
+        };
+        DocInfo {
+            title: text(&m.title),
+            author: text(&m.author),
+            subject: text(&m.subject),
+            keywords: text(&m.keywords),
+            creator: text(&m.creator),
+            producer: text(&m.producer),
+            created: date(&m.creation_date),
+            modified: date(&m.modification_date),
+        }
     }
 
     /// Displayed geometry of page `index` (0-based). Panics if out of range: callers resolve

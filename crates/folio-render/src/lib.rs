@@ -23,7 +23,7 @@ mod raster;
 mod testpdf;
 
 pub use convert::{PageImage, Summary, convert, convert_tiff};
-pub use document::{Document, PageGeometry};
+pub use document::{DocInfo, Document, PageGeometry, PdfDate};
 pub use encode::{Format, encode_page};
 pub use error::{Error, Limit};
 pub use pages::{PageItem, PageRef, PageSpec};

@@ -1,26 +1,42 @@
-//! The `folio` binary: a thin shell over the library crates, wired from the command line.
+//! The `folio` binary: a thin shell that wires the library crates from the command line.
 
 mod convert_cmd;
+mod serve_cmd;
 
 use clap::{Parser, Subcommand};
 
 /// Folio: a self-hosted, PDF.co-compatible PDF API server and converter.
+///
+/// With no subcommand, `folio` serves the API (same as `folio serve`).
 #[derive(Parser)]
-#[command(name = "folio", version, about, long_about = None)]
+#[command(name = "folio", version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: serve_cmd::ServeArgs,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the PDF.co-compatible HTTP API (the default).
+    Serve(serve_cmd::ServeArgs),
     /// Convert the pages of a PDF into image files (PNG, JPEG, WebP or one multi-page TIFF).
     Convert(convert_cmd::ConvertArgs),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let serve = |args| match serve_cmd::run(args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    };
     match cli.command {
-        Command::Convert(args) => convert_cmd::run(args),
+        Some(Command::Convert(args)) => convert_cmd::run(args),
+        Some(Command::Serve(args)) => serve(args),
+        None => serve(cli.serve),
     }
 }

@@ -1,0 +1,68 @@
+//! What the API needs to know from the operator. The binary fills it from flags and environment.
+
+use std::time::Duration;
+
+use folio_render::Limits;
+
+/// API settings; every limit is named here with its default.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Base of every URL handed out, without a trailing slash (e.g. `http://127.0.0.1:8080`).
+    pub public_url: String,
+    /// Accepted `x-api-key` values; empty means authentication is off.
+    pub api_keys: Vec<String>,
+    /// Lifetime of uploads and results when the request gives no `expiration` (minutes).
+    pub default_expiration_minutes: u64,
+    /// Longest `expiration` a request may ask for (minutes).
+    pub max_expiration_minutes: u64,
+    /// Lifetime of a presigned upload URL before its PUT (minutes).
+    pub presigned_upload_minutes: u64,
+    /// Rendering limits: input size, pixels per page, pages per request.
+    pub limits: Limits,
+    /// Resolution when the request does not set one.
+    pub default_dpi: f32,
+    /// Largest request body (uploads, multipart conversions), in bytes.
+    pub max_body_bytes: usize,
+    /// A synchronous conversion that takes longer answers 445 (use `async=true`).
+    pub sync_timeout: Duration,
+    /// Wall-clock budget of one async job.
+    pub job_timeout: Duration,
+    /// Conversions rendering at once, sync and async together.
+    pub max_concurrent_renders: usize,
+    /// Render threads per conversion (0 = one per core).
+    pub render_threads: usize,
+    /// Async worker tasks claiming jobs.
+    pub workers: usize,
+    /// Most queued jobs before new async requests get 429.
+    pub max_queued_jobs: u64,
+    /// Lease of a running job; renewed by heartbeats at a third of it.
+    pub job_lease: Duration,
+    /// Time and size limits for fetching `url` inputs from other servers.
+    pub fetch_timeout: Duration,
+    /// Seconds between expiry sweeps.
+    pub sweep_interval: Duration,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            api_keys: vec![],
+            default_expiration_minutes: 60,
+            max_expiration_minutes: 7 * 24 * 60,
+            presigned_upload_minutes: 30,
+            limits: Limits::default(),
+            default_dpi: 150.0,
+            max_body_bytes: 256 * 1024 * 1024,
+            sync_timeout: Duration::from_secs(120),
+            job_timeout: Duration::from_secs(30 * 60),
+            max_concurrent_renders: 2,
+            render_threads: 0,
+            workers: 2,
+            max_queued_jobs: 1000,
+            job_lease: Duration::from_secs(30),
+            fetch_timeout: Duration::from_secs(60),
+            sweep_interval: Duration::from_secs(60),
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The PDF.co error envelope: `{"error":true,"status":N,"message":"..."}` with HTTP status N.
+//!
+//! Every room's error converts into [`ApiError`] here, once, at the edge.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// An error answered to a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// PDF.co code, also used as the HTTP status.
+    pub status: u16,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: u16, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(400, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(404, message)
+    }
+
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
+        tracing::error!(%err, "{context}");
+        Self::new(
+            500,
+            format!("Something went wrong ({context}). Please try again or contact support."),
+        )
+    }
+
+    /// The short reason phrase sent after the status code, e.g. `441 Invalid Password`.
+    pub fn reason(status: u16) -> &'static str {
+        match status {
+            400 => "Bad Request",
+            401 => "Unauthorized",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            408 => "Request Timeout",
+            413 => "Payload Too Large",
+            429 => "Too Many Requests",
+            441 => "Invalid Password",
+            442 => "Damaged Document",
+            443 => "Permission Denied",
+            444 => "Profiles Parsing Error",
+            445 => "Timeout Error",
+            449 => "Invalid Index Range",
+            450 => "Invalid Page Range",
+            452 => "Invalid URL",
+            500 => "Internal Server Error",
+            503 => "Service Unavailable",
+            _ => "Error",
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = json!({"error": true, "status": self.status, "message": self.message});
+        let mut resp = crate::json_response(status, &body);
+        // Clients that print `response.reason` show what went wrong, not an empty phrase.
+        resp.extensions_mut().insert(
+            hyper::ext::ReasonPhrase::try_from(Self::reason(self.status).as_bytes().to_vec())
+                .expect("static reason phrases are valid"),
+        );
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        resp
+    }
+}
+
+impl From<folio_render::Error> for ApiError {
+    fn from(e: folio_render::Error) -> Self {
+        match &e {
+            folio_render::Error::Output(_) => ApiError::internal("writing results", &e),
+            _ => ApiError::new(e.code(), e.to_string()),
+        }
+    }
+}
+
+impl From<folio_store::StoreError> for ApiError {
+    fn from(e: folio_store::StoreError) -> Self {
+        match e {
+            folio_store::StoreError::NotFound(_) => {
+                ApiError::not_found("The file was not found: it may have expired or been deleted.")
+            }
+            other => ApiError::internal("storage", other),
+        }
+    }
+}
+
+impl From<folio_jobs::RepoError> for ApiError {
+    fn from(e: folio_jobs::RepoError) -> Self {
+        ApiError::internal("database", e)
+    }
+}

@@ -1,0 +1,89 @@
+//! Folio's API room: the PDF.co / ByteScout Cloud API Server HTTP surface.
+//!
+//! Handlers are thin: parse the lenient parameters ([`params`]), call the conversion service
+//! ([`service`]) or the stores, map the result to PDF.co's JSON. Rendering lives in `folio-render`,
+//! blobs in `folio-store`, job and file records in `folio-jobs`; the async [`worker`] pool joins them.
+
+pub mod config;
+mod error;
+mod extract;
+pub mod params;
+mod routes;
+pub mod service;
+pub mod worker;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+pub use config::ApiConfig;
+pub use error::ApiError;
+use folio_jobs::{FileIndex, JobQueue};
+use folio_store::Store;
+
+/// Everything a handler or worker needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: ApiConfig,
+    pub store: Arc<dyn Store>,
+    pub jobs: Arc<dyn JobQueue>,
+    pub files: Arc<dyn FileIndex>,
+    /// Conversions rendering at once (sync requests and async workers together).
+    pub renders: tokio::sync::Semaphore,
+    /// Client for fetching `url` inputs from other servers.
+    pub http: reqwest::Client,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(
+        config: ApiConfig,
+        store: Arc<dyn Store>,
+        jobs: Arc<dyn JobQueue>,
+        files: Arc<dyn FileIndex>,
+    ) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(config.fetch_timeout)
+            .connect_timeout(config.fetch_timeout)
+            .user_agent(concat!("Folio/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("HTTP client configuration is valid");
+        let renders = tokio::sync::Semaphore::new(config.max_concurrent_renders.max(1));
+        Self(Arc::new(Inner {
+            config,
+            store,
+            jobs,
+            files,
+            renders,
+            http,
+        }))
+    }
+}
+
+/// The whole HTTP application: routes, path normalisation, CORS, body limit.
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
+}
+
+/// A JSON answer sent in one piece with `Content-Length` and `application/json; charset=utf-8`
+/// (PowerShell and jQuery parse by content type; Node samples parse the first data chunk).
+pub(crate) fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut resp = Response::new(axum::body::Body::from(bytes));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    resp
+}

@@ -1,0 +1,257 @@
+//! Request parameters, as PDF.co clients really send them (API.md §0.2–0.4).
+//!
+//! One request may carry parameters in its query string *and* its body; the body may be JSON (with
+//! or without a content type), form-urlencoded, or multipart (even under a wrong content type).
+//! Everything is merged into one case-insensitive map, body over query. Empty values mean "not set".
+//! The query's `url` value is often not percent-encoded, so `&k=v` pieces after `url=` that are not
+//! known parameter names are taken as part of the URL.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+
+use crate::ApiError;
+
+/// A file sent in a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePart {
+    pub field: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Bytes,
+}
+
+/// The merged parameters of one request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params {
+    values: HashMap<String, String>,
+    /// The first file part of a multipart body, if any.
+    pub file: Option<FilePart>,
+}
+
+/// Parameter names PDF.co endpoints understand. After an unencoded `url=`, a `&name=` piece is
+/// a new parameter only if `name` is one of these; anything else belongs to the URL.
+const KNOWN: &[&str] = &[
+    "url",
+    "file",
+    "pages",
+    "password",
+    "async",
+    "name",
+    "inline",
+    "expiration",
+    "encrypt",
+    "profiles",
+    "httpusername",
+    "httppassword",
+    "callback",
+    "x-api-key",
+    "lang",
+    "rect",
+    "timeout",
+    "jobid",
+    "force",
+    "contenttype",
+    "unwrap",
+    "linegrouping",
+    "cache",
+    "ocrmode",
+];
+
+impl Params {
+    /// Merge the query string and the body of a request.
+    pub async fn parse(
+        query: Option<&str>,
+        content_type: Option<&str>,
+        body: Bytes,
+    ) -> Result<Self, ApiError> {
+        let mut params = Params::default();
+        if let Some(q) = query {
+            params.merge_query(q);
+        }
+        params.merge_body(content_type.unwrap_or(""), body).await?;
+        Ok(params)
+    }
+
+    /// The value of `name` (case-insensitive), `None` when missing or empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .get(&name.to_ascii_lowercase())
+            .map(|s| s.as_str())
+            .filter(|s| !s.trim().is_empty())
+    }
+
+    /// A boolean: `true/True/1/yes/on`, `false/False/0/no/off`; missing or empty → `default`.
+    pub fn bool(&self, name: &str, default: bool) -> Result<bool, ApiError> {
+        match self.get(name).map(|v| v.trim().to_ascii_lowercase()) {
+            None => Ok(default),
+            Some(v) => match v.as_str() {
+                "true" | "1" | "yes" | "on" => Ok(true),
+                "false" | "0" | "no" | "off" => Ok(false),
+                _ => Err(ApiError::bad_request(format!(
+                    "Invalid value '{v}' for '{name}': use true or false."
+                ))),
+            },
+        }
+    }
+
+    /// An integer given as a number or a string; missing or empty → `None`.
+    pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        self.get(name)
+            .map(|v| {
+                let v = v.trim();
+                v.parse::<i64>()
+                    .or_else(|_| v.parse::<f64>().map(|f| f as i64).map_err(|_| ()))
+                    .map_err(|_| {
+                        ApiError::bad_request(format!(
+                            "Invalid value '{v}' for '{name}': use a whole number."
+                        ))
+                    })
+            })
+            .transpose()
+    }
+
+    fn set(&mut self, key: &str, value: String) {
+        self.values.insert(key.trim().to_ascii_lowercase(), value);
+    }
+
+    fn merge_query(&mut self, raw: &str) {
+        let mut pieces = raw.split('&').peekable();
+        while let Some(piece) = pieces.next() {
+            let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+            let key = decode(k, true);
+            if key.eq_ignore_ascii_case("url") {
+                // Re-join pieces that are not known parameters: they were the URL's own `&`.
+                let mut url = v.to_string();
+                while let Some(next) = pieces.peek() {
+                    let name = next.split_once('=').map_or(*next, |(n, _)| n);
+                    if KNOWN.contains(&decode(name, true).to_ascii_lowercase().as_str()) {
+                        break;
+                    }
+                    url.push('&');
+                    url.push_str(next);
+                    pieces.next();
+                }
+                // No `+` → space here: a URL's `+` is literal.
+                self.set(&key, decode(&url, false));
+            } else if !key.is_empty() {
+                self.set(&key, decode(v, true));
+            }
+        }
+    }
+
+    async fn merge_body(&mut self, content_type: &str, body: Bytes) -> Result<(), ApiError> {
+        let trimmed = body.trim_ascii_start();
+        if trimmed.is_empty() {
+            return Ok(());
+        }
+        if let Some(boundary) = multipart_boundary(content_type, &body) {
+            return self.merge_multipart(boundary, body).await;
+        }
+        if trimmed.starts_with(b"{") {
+            return self.merge_json(trimmed);
+        }
+        let ct = content_type.to_ascii_lowercase();
+        let looks_like_form =
+            !trimmed.contains(&0) && std::str::from_utf8(trimmed).is_ok_and(|s| s.contains('='));
+        if ct.starts_with("application/x-www-form-urlencoded")
+            || (ct.is_empty() || ct.starts_with("text/")) && looks_like_form
+        {
+            let text = std::str::from_utf8(trimmed)
+                .map_err(|_| ApiError::bad_request("The form body is not valid UTF-8."))?;
+            for piece in text.split('&').filter(|p| !p.is_empty()) {
+                let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+                self.set(&decode(k, true), decode(v, true));
+            }
+        }
+        // Any other body (e.g. `application/octet-stream` on a GET) carries no parameters.
+        Ok(())
+    }
+
+    fn merge_json(&mut self, body: &[u8]) -> Result<(), ApiError> {
+        let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+            ApiError::bad_request(format!("The request body is not valid JSON: {e}."))
+        })?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(ApiError::bad_request(
+                "The JSON body must be an object of parameters.",
+            ));
+        };
+        for (k, v) in map {
+            let text = match v {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Bool(b) => b.to_string(),
+                serde_json::Value::Number(n) => n.to_string(),
+                // `profiles` may be sent as an object rather than a string.
+                other => other.to_string(),
+            };
+            self.set(&k, text);
+        }
+        Ok(())
+    }
+
+    async fn merge_multipart(&mut self, boundary: String, body: Bytes) -> Result<(), ApiError> {
+        let stream = futures::stream::once(async move { Ok::<_, std::io::Error>(body) });
+        let mut mp = multer::Multipart::new(stream, boundary);
+        let bad = |e: multer::Error| {
+            ApiError::bad_request(format!("The multipart body is malformed: {e}."))
+        };
+        while let Some(field) = mp.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or("").to_string();
+            let filename = field.file_name().map(str::to_string);
+            let content_type = field.content_type().map(|m| m.to_string());
+            let data = field.bytes().await.map_err(bad)?;
+            if filename.is_some() {
+                if self.file.is_none() {
+                    self.file = Some(FilePart {
+                        field: name,
+                        filename,
+                        content_type,
+                        data,
+                    });
+                }
+            } else if !name.is_empty() {
+                let text = String::from_utf8(data.to_vec()).map_err(|_| {
+                    ApiError::bad_request(format!(
+                        "The form field '{name}' is not valid UTF-8 text."
+                    ))
+                })?;
+                self.set(&name, text);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The multipart boundary, from the content type's `boundary=` parameter (whatever its MIME type,
+/// as curl sends `application/json; boundary=…` with `--form`) or, failing that, from a body that
+/// starts with `--boundary\r\n`.
+pub fn multipart_boundary(content_type: &str, body: &[u8]) -> Option<String> {
+    let from_header = content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
+    });
+    if let Some(b) = from_header.filter(|b| !b.is_empty()) {
+        return Some(b);
+    }
+    let rest = body.strip_prefix(b"--")?;
+    let end = rest.iter().position(|&b| b == b'\r' || b == b'\n')?;
+    let boundary = std::str::from_utf8(&rest[..end]).ok()?.trim_end();
+    (!boundary.is_empty() && boundary.len() <= 200 && !boundary.contains(' '))
+        .then(|| boundary.to_string())
+}
+
+/// Percent-decode; with `plus_is_space`, `+` means a space (form encoding).
+fn decode(s: &str, plus_is_space: bool) -> String {
+    let s = if plus_is_space {
+        s.replace('+', " ")
+    } else {
+        s.to_string()
+    };
+    percent_encoding::percent_decode_str(&s)
+        .decode_utf8_lossy()
+        .into_owned()
+}

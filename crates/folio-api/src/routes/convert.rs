@@ -1,0 +1,136 @@
+//! `/pdf/convert/to/{png,jpg,webp,tiff}`: synchronous (answer the page URLs) or `async=true`
+//! (answer a `jobId` and a placeholder URL at once; a worker renders).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use folio_jobs::{FileRecord, FileState, NewJob, now_millis};
+use folio_render::Format;
+use serde_json::json;
+
+use crate::extract::P;
+use crate::params::Params;
+use crate::routes::misc::CREDITS;
+use crate::service::conversion::{ConvertJob, Progress, run};
+use crate::service::input::content_type_for;
+use crate::service::naming::{file_key, file_url, iso_time, new_token};
+use crate::{ApiError, AppState, json_response};
+
+pub async fn png(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    convert(s, Format::Png, p).await
+}
+pub async fn jpg(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    convert(s, Format::Jpeg, p).await
+}
+pub async fn webp(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    convert(s, Format::Webp, p).await
+}
+pub async fn tiff(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    convert(s, Format::Tiff, p).await
+}
+
+async fn convert(state: AppState, format: Format, p: Params) -> Result<Response, ApiError> {
+    let is_async = p.bool("async", false)?;
+    let mut job = ConvertJob::from_params(&state, format, &p).await?;
+    let id = new_token();
+    if is_async {
+        return enqueue(&state, id, job).await;
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    let work = run(
+        &state,
+        &id,
+        &job,
+        Arc::new(Progress::default()),
+        cancel.clone(),
+    );
+    let outcome = match tokio::time::timeout(state.config.sync_timeout, work).await {
+        Ok(result) => result?,
+        Err(_) => {
+            cancel.store(true, Ordering::Relaxed);
+            return Err(ApiError::new(
+                445,
+                format!(
+                    "Timeout error: the conversion did not finish within {} s. Use async=true and poll /job/check, or convert fewer pages.",
+                    state.config.sync_timeout.as_secs()
+                ),
+            ));
+        }
+    };
+    job.placeholder = None;
+    let mut body = json!({
+        "url": outcome.urls.first(),
+        "pageCount": outcome.page_count,
+        "error": false,
+        "status": 200,
+        "name": job.file_name(None),
+        "duration": outcome.duration_ms,
+        "outputLinkValidTill": iso_time(outcome.expires_at),
+        "credits": 0,
+        "remainingCredits": CREDITS,
+    });
+    if format != Format::Tiff {
+        body["urls"] = json!(outcome.urls);
+    }
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+/// Record the job durably (and its placeholder file) before answering its id.
+async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Response, ApiError> {
+    let queued = state.jobs.queued_count().await?;
+    if queued >= state.config.max_queued_jobs {
+        return Err(ApiError::new(
+            429,
+            format!(
+                "Too many requests: {queued} jobs are already waiting. Try again in a little while."
+            ),
+        ));
+    }
+    let token = new_token();
+    let name = job.placeholder_name();
+    let now = now_millis();
+    let expires_at = now
+        + (job.expiration_minutes * 60_000) as i64
+        + state.config.job_timeout.as_millis() as i64;
+    state
+        .files
+        .insert_file(FileRecord {
+            token: token.clone(),
+            key: file_key(&token),
+            name: name.clone(),
+            content_type: content_type_for(&name).to_string(),
+            size: None,
+            state: FileState::Pending,
+            job_id: Some(id.clone()),
+            created_at: now,
+            expires_at,
+        })
+        .await?;
+    job.placeholder = Some(token.clone());
+    let params = serde_json::to_value(&job).map_err(|e| ApiError::internal("job parameters", e))?;
+    state
+        .jobs
+        .enqueue(NewJob {
+            id: id.clone(),
+            kind: "convert".into(),
+            params,
+            expires_at,
+        })
+        .await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "jobId": id,
+            "url": file_url(state, &token, &name),
+            "name": name,
+            "error": false,
+            "status": 200,
+            "outputLinkValidTill": iso_time(expires_at),
+            "credits": 0,
+            "remainingCredits": CREDITS,
+        }),
+    ))
+}

@@ -1,0 +1,98 @@
+//! Serving, deleting and hashing stored files.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use folio_jobs::{FileState, now_millis};
+use futures::StreamExt;
+use serde_json::json;
+use sha2::Digest;
+
+use crate::extract::P;
+use crate::service::naming::own_token;
+use crate::{ApiError, AppState, json_response};
+
+/// `GET /files/{token}/{name}` (and GET on a presigned upload URL): stream the bytes.
+pub async fn download(
+    State(state): State<AppState>,
+    Path((token, _name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let rec = state
+        .files
+        .get_file(&token, now_millis())
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found("The file was not found: it may have expired or been deleted.")
+        })?;
+    if rec.state != FileState::Ready {
+        return Err(ApiError::not_found(
+            "The file is not ready yet: its job is still running (poll /job/check) or its upload has not happened.",
+        ));
+    }
+    let stream = state.store.get_stream(&rec.key).await?;
+    let body = Body::from_stream(stream.stream.map(|r| r.map_err(std::io::Error::other)));
+    let mut resp = Response::new(body);
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(stream.size));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&rec.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{}\"", rec.name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+/// The token of the file a request names with `file` (sample style) or `url` (docs style).
+fn target_token(p: &crate::params::Params) -> Result<String, ApiError> {
+    let raw = p.get("file").or(p.get("url")).ok_or_else(|| {
+        ApiError::bad_request("Bad request. Name the file to act on with 'url' (or 'file').")
+    })?;
+    let url = url::Url::parse(raw.trim())
+        .map_err(|e| ApiError::new(452, format!("Invalid URL '{raw}': {e}.")))?;
+    own_token(&url)
+        .ok_or_else(|| ApiError::not_found("That URL is not a file stored on this server."))
+}
+
+/// `POST /file/delete?file=<url>` or `{"url": …}`.
+pub async fn delete(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    let token = target_token(&p)?;
+    let rec = state.files.delete_file(&token).await?.ok_or_else(|| {
+        ApiError::not_found("The file was not found: it may have expired or been deleted already.")
+    })?;
+    state.store.delete(&rec.key).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({"error": false, "status": 200, "remainingCredits": crate::routes::misc::CREDITS}),
+    ))
+}
+
+/// `POST /file/hash {"url": …}` → SHA-256 of the file, hex.
+pub async fn hash(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    let token = target_token(&p)?;
+    let rec = state
+        .files
+        .get_file(&token, now_millis())
+        .await?
+        .filter(|r| r.state == FileState::Ready)
+        .ok_or_else(|| {
+            ApiError::not_found("The file was not found: it may have expired or been deleted.")
+        })?;
+    let mut stream = state.store.get_stream(&rec.key).await?.stream;
+    let mut hasher = sha2::Sha256::new();
+    while let Some(chunk) = stream.next().await {
+        hasher.update(chunk?);
+    }
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({"hash": hex, "error": false, "status": 200, "remainingCredits": crate::routes::misc::CREDITS}),
+    ))
+}

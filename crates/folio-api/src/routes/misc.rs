@@ -1,0 +1,98 @@
+//! `/pdf/info` and `/account/credit/balance`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use folio_render::{Document, PdfDate};
+use serde_json::json;
+
+use crate::extract::P;
+use crate::service::input::{load, source_from_params};
+use crate::{ApiError, AppState, json_response};
+
+/// Credits mean nothing on a self-hosted server; clients read the field, so it is a constant.
+pub const CREDITS: u64 = 999_999_999;
+
+pub async fn balance() -> Response {
+    json_response(
+        StatusCode::OK,
+        &json!({"remainingCredits": CREDITS, "error": false, "status": 200}),
+    )
+}
+
+/// `/pdf/info`: page count, metadata and the first page's rectangle, PascalCase as PDF.co.
+/// Permissions are reported as granted: the engine does not expose the permission flags.
+pub async fn info(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    let started = std::time::Instant::now();
+    let (source, name) = source_from_params(&state, &p).await?;
+    let bytes = load(&state, &source).await?;
+    let password = p.get("password").unwrap_or("").to_string();
+    let limits = state.config.limits;
+    let info = tokio::task::spawn_blocking(move || -> Result<serde_json::Value, ApiError> {
+        // An /Encrypt entry: heuristic on the raw bytes, since files with an empty user
+        // password open without one.
+        let encrypted = bytes.windows(8).any(|w| w == b"/Encrypt");
+        let doc = Document::open(bytes, &password, &limits)?;
+        let meta = doc.info();
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let date = |d: &Option<PdfDate>| d.as_ref().map(dotnet_date).unwrap_or_default();
+        let g = doc.geometry(0);
+        let (w, h) = (g.width_pt.round(), g.height_pt.round());
+        Ok(json!({
+            "PageCount": doc.page_count(),
+            "Title": text(&meta.title),
+            "Author": text(&meta.author),
+            "Subject": text(&meta.subject),
+            "Keywords": text(&meta.keywords),
+            "Creator": text(&meta.creator),
+            "Producer": text(&meta.producer),
+            "CreationDate": date(&meta.created),
+            "ModificationDate": date(&meta.modified),
+            "Bookmarks": "",
+            "Encrypted": encrypted,
+            "EncryptionAlgorithm": 0,
+            "PageRectangle": {
+                "Location": {"IsEmpty": true, "X": 0, "Y": 0},
+                "Size": format!("{w}, {h}"),
+                "X": 0, "Y": 0, "Width": w, "Height": h,
+                "Left": 0, "Top": 0, "Right": w, "Bottom": h, "IsEmpty": false
+            },
+            "PermissionPrinting": true,
+            "PermissionModifyDocument": true,
+            "PermissionContentExtraction": true,
+            "PermissionModifyAnnotations": true,
+            "PermissionFillForms": true,
+            "PermissionAccessibility": true,
+            "PermissionAssemble": true,
+            "PermissionHighQualityPrint": true,
+        }))
+    })
+    .await
+    .map_err(|e| ApiError::internal("reading the document", e))??;
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "info": info,
+            "name": name,
+            "error": false,
+            "status": 200,
+            "duration": started.elapsed().as_millis() as u64,
+            "credits": 0,
+            "remainingCredits": CREDITS,
+        }),
+    ))
+}
+
+/// .NET's `M/d/yyyy h:mm:ss tt`, the format PDF.co's info uses.
+fn dotnet_date(d: &PdfDate) -> String {
+    let (h12, ampm) = match d.hour {
+        0 => (12, "AM"),
+        1..=11 => (d.hour, "AM"),
+        12 => (12, "PM"),
+        h => (h - 12, "PM"),
+    };
+    format!(
+        "{}/{}/{} {}:{:02}:{:02} {}",
+        d.month, d.day, d.year, h12, d.minute, d.second, ampm
+    )
+}

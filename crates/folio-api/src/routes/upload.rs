@@ -1,0 +1,191 @@
+//! Uploads: presigned URL + PUT, multipart, base64 (plain or data URI), and from another URL.
+
+use axum::extract::{Path, Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use bytes::Bytes;
+use folio_jobs::{FileRecord, FileState, now_millis};
+use serde_json::json;
+
+use crate::extract::{P, read_body};
+use crate::params::multipart_boundary;
+use crate::service::conversion::expiration;
+use crate::service::input::{content_type_for, load, store_upload};
+use crate::service::naming::{file_key, file_url, new_token, presigned_url, sanitize_name};
+use crate::{ApiError, AppState, json_response};
+
+/// Standard base64 that does not insist on `=` padding (clients strip it).
+const LENIENT_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+/// The success envelope of an upload.
+fn uploaded(state: &AppState, token: &str, name: &str, expires_at: i64) -> Response {
+    json_response(
+        axum::http::StatusCode::OK,
+        &json!({
+            "url": file_url(state, token, name),
+            "name": name,
+            "error": false,
+            "status": 200,
+            "outputLinkValidTill": crate::service::naming::iso_time(expires_at),
+            "credits": 0,
+            "remainingCredits": crate::routes::misc::CREDITS,
+        }),
+    )
+}
+
+/// `GET /file/upload/get-presigned-url?name=…&contenttype=…` → `{presignedUrl, url}`.
+pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    let name = sanitize_name(p.get("name").unwrap_or("file.pdf"), "file.pdf");
+    let minutes = expiration(&state, &p)?;
+    let token = new_token();
+    let now = now_millis();
+    let expires_at = now + minutes.max(state.config.presigned_upload_minutes) as i64 * 60_000;
+    state
+        .files
+        .insert_file(FileRecord {
+            token: token.clone(),
+            key: file_key(&token),
+            name: name.clone(),
+            content_type: p
+                .get("contenttype")
+                .map_or_else(|| content_type_for(&name).to_string(), str::to_string),
+            size: None,
+            state: FileState::Pending,
+            job_id: None,
+            created_at: now,
+            expires_at,
+        })
+        .await?;
+    Ok(json_response(
+        axum::http::StatusCode::OK,
+        &json!({
+            "presignedUrl": presigned_url(&state, &token, &name),
+            "url": file_url(&state, &token, &name),
+            "name": name,
+            "error": false,
+            "status": 200,
+            "outputLinkValidTill": crate::service::naming::iso_time(expires_at),
+            "credits": 0,
+            "remainingCredits": crate::routes::misc::CREDITS,
+        }),
+    ))
+}
+
+/// `PUT <presignedUrl>`: the raw bytes (or a multipart body, whose file part is kept). Once only.
+pub async fn put(
+    State(state): State<AppState>,
+    Path((token, _name)): Path<(String, String)>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let now = now_millis();
+    let rec = state.files.get_file(&token, now).await?.ok_or_else(|| {
+        ApiError::not_found("This upload URL is unknown or has expired: request a new one with /file/upload/get-presigned-url.")
+    })?;
+    if rec.state != FileState::Pending {
+        return Err(ApiError::new(
+            403,
+            "This upload URL has already been used: request a new one.",
+        ));
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = read_body(req, state.config.max_body_bytes).await?;
+    let data = if content_type.to_ascii_lowercase().starts_with("multipart/")
+        || multipart_boundary(&content_type, &body).is_some()
+    {
+        let p = crate::params::Params::parse(None, Some(&content_type), body).await?;
+        p.file
+            .map(|f| f.data)
+            .ok_or_else(|| ApiError::bad_request("The multipart body has no file part."))?
+    } else {
+        body
+    };
+    let size = data.len() as u64;
+    state.store.put(&rec.key, data).await?;
+    if !state
+        .files
+        .mark_uploaded(&token, size, now_millis())
+        .await?
+    {
+        return Err(ApiError::new(
+            403,
+            "This upload URL has already been used: request a new one.",
+        ));
+    }
+    Ok((axum::http::StatusCode::OK, "").into_response())
+}
+
+/// `POST /file/upload` with a multipart `file`.
+pub async fn multipart(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    let file = p.file.clone().ok_or_else(|| {
+        ApiError::bad_request(
+            "Bad request. Send the file as a multipart/form-data field named 'file'.",
+        )
+    })?;
+    let name = sanitize_name(
+        p.get("name").or(file.filename.as_deref()).unwrap_or(""),
+        "file.pdf",
+    );
+    save(&state, &p, &name, file.data).await
+}
+
+/// `POST /file/upload/base64` with `file` = base64 or a `data:…;base64,…` URI.
+pub async fn base64(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    let raw = p.get("file").ok_or_else(|| {
+        ApiError::bad_request(
+            "Bad request. The 'file' parameter must hold the file as base64 (or a data: URI).",
+        )
+    })?;
+    let b64 = match raw.split_once(";base64,") {
+        Some((prefix, data)) if prefix.trim_start().starts_with("data:") => data,
+        _ => raw,
+    };
+    let cleaned: String = b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let data = LENIENT_BASE64.decode(cleaned.as_bytes()).map_err(|e| {
+        ApiError::bad_request(format!("The 'file' parameter is not valid base64: {e}."))
+    })?;
+    let name = sanitize_name(p.get("name").unwrap_or("file"), "file");
+    save(&state, &p, &name, Bytes::from(data)).await
+}
+
+/// `POST /file/upload/url` with `url` (and `name`): fetch another server's file into storage.
+pub async fn from_url(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    let (source, source_name) = crate::service::input::source_from_params(&state, &p).await?;
+    let data = load(&state, &source).await?;
+    let name = sanitize_name(p.get("name").unwrap_or(&source_name), "file.pdf");
+    save(&state, &p, &name, Bytes::from(data)).await
+}
+
+async fn save(
+    state: &AppState,
+    p: &crate::params::Params,
+    name: &str,
+    data: Bytes,
+) -> Result<Response, ApiError> {
+    if data.len() > state.config.max_body_bytes {
+        return Err(ApiError::new(
+            413,
+            format!(
+                "The file is larger than the limit of {} bytes.",
+                state.config.max_body_bytes
+            ),
+        ));
+    }
+    let minutes = expiration(state, p)?;
+    let token = store_upload(state, name, data, minutes).await?;
+    Ok(uploaded(
+        state,
+        &token,
+        name,
+        now_millis() + minutes as i64 * 60_000,
+    ))
+}

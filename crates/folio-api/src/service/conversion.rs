@@ -1,0 +1,367 @@
+//! One PDF → images conversion, the same for a synchronous request and an async job.
+//!
+//! Pages are written to the store as they are rendered, under tokens derived from the job id
+//! (`{id}p{n}`), so a job that runs again after a crash overwrites the same keys and hands out the
+//! same URLs: running twice cannot produce two different results. An async job's placeholder
+//! file (the `url` answered at once) is written last, so it exists only for a complete result.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Instant;
+
+use bytes::Bytes;
+use folio_jobs::{FileRecord, FileState, RepoError, now_millis};
+use folio_render::{ColorMode, Document, Format, PageSpec, RenderOptions, Resolution};
+use serde::{Deserialize, Serialize};
+
+use super::input::{Source, content_type_for, load, source_from_params};
+use super::naming::{file_key, file_url, sanitize_name, stem};
+use crate::params::Params;
+use crate::{ApiError, AppState};
+
+/// Everything a conversion needs; stored as an async job's parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvertJob {
+    pub source: Source,
+    /// `png`, `jpg`, `webp` or `tiff`.
+    pub format: String,
+    pub pages: String,
+    pub password: String,
+    /// Base name of the results (no extension).
+    pub name: String,
+    /// `rgb`, `gray` or `bw`.
+    pub color: String,
+    pub dpi: f32,
+    pub jpeg_quality: u8,
+    pub expiration_minutes: u64,
+    /// Token of the async placeholder file, filled when the job succeeds.
+    pub placeholder: Option<String>,
+}
+
+/// Pages done / total, shared with the heartbeat that reports it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicU32,
+    pub total: AtomicU32,
+}
+
+/// A finished conversion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// One URL per page (PNG, JPEG, WebP) or the single TIFF.
+    pub urls: Vec<String>,
+    pub page_count: usize,
+    pub duration_ms: u64,
+    pub expires_at: i64,
+}
+
+impl ConvertJob {
+    /// Read and check a conversion request's parameters (before any input is fetched).
+    pub async fn from_params(
+        state: &AppState,
+        format: Format,
+        p: &Params,
+    ) -> Result<Self, ApiError> {
+        let pages = p.get("pages").unwrap_or("").to_string();
+        PageSpec::parse(&pages)?;
+        let profiles = Profiles::parse(p.get("profiles"))?;
+        let expiration_minutes = expiration(state, p)?;
+        let (source, source_name) = source_from_params(state, p).await?;
+        let name = match p.get("name") {
+            Some(n) => stem(&sanitize_name(n, "result")).to_string(),
+            None => stem(&source_name).to_string(),
+        };
+        let cfg = &state.config;
+        Ok(Self {
+            source,
+            format: format.extension().to_string(),
+            pages,
+            password: p.get("password").unwrap_or("").to_string(),
+            name,
+            color: profiles.color.unwrap_or("rgb").to_string(),
+            dpi: profiles.dpi.unwrap_or(cfg.default_dpi),
+            jpeg_quality: profiles.jpeg_quality.unwrap_or(85),
+            expiration_minutes,
+            placeholder: None,
+        })
+    }
+
+    fn format(&self) -> Format {
+        self.format.parse().unwrap_or(Format::Png)
+    }
+
+    /// File name of page `page` (0-based) or of the TIFF.
+    pub fn file_name(&self, page: Option<usize>) -> String {
+        match page {
+            Some(p) => format!("{}-{p}.{}", self.name, self.format().extension()),
+            None => format!("{}.{}", self.name, self.format().extension()),
+        }
+    }
+
+    /// Name of the async placeholder: the URL list (`.json`) or the TIFF itself.
+    pub fn placeholder_name(&self) -> String {
+        match self.format() {
+            Format::Tiff => self.file_name(None),
+            _ => format!("{}.json", self.name),
+        }
+    }
+}
+
+/// `expiration` in minutes, within the configured bounds.
+pub fn expiration(state: &AppState, p: &Params) -> Result<u64, ApiError> {
+    let cfg = &state.config;
+    match p.int("expiration")? {
+        None => Ok(cfg.default_expiration_minutes),
+        Some(m) if m >= 1 => Ok((m as u64).min(cfg.max_expiration_minutes)),
+        Some(m) => Err(ApiError::bad_request(format!(
+            "Invalid 'expiration' {m}: give a number of minutes ≥ 1."
+        ))),
+    }
+}
+
+/// The rendering options of `profiles` (lenient JSON: quotes, comments, flat or wrapped).
+#[derive(Debug, Default, PartialEq)]
+struct Profiles {
+    jpeg_quality: Option<u8>,
+    color: Option<&'static str>,
+    dpi: Option<f32>,
+}
+
+impl Profiles {
+    fn parse(text: Option<&str>) -> Result<Self, ApiError> {
+        let Some(text) = text else {
+            return Ok(Self::default());
+        };
+        let value: serde_json::Value = json5::from_str(text).map_err(|e| {
+            ApiError::new(
+                444,
+                format!("Profiles parsing error: {e}. 'profiles' must be a JSON object."),
+            )
+        })?;
+        let mut props = serde_json::Map::new();
+        collect_props(&value, &mut props);
+        let mut out = Self::default();
+        for (k, v) in props {
+            let num = v
+                .as_f64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+            match k.to_ascii_lowercase().as_str() {
+                "jpegquality" => {
+                    let q = num.filter(|q| (0.0..=100.0).contains(q)).ok_or_else(|| {
+                        ApiError::new(
+                            444,
+                            format!("Profiles parsing error: JPEGQuality must be 0-100, got {v}."),
+                        )
+                    })?;
+                    out.jpeg_quality = Some((q as u8).max(1));
+                }
+                "imagebitsperpixel" => {
+                    let s = v.as_str().unwrap_or("").to_ascii_uppercase();
+                    out.color = Some(match s.as_str() {
+                        "BPP1" => "bw",
+                        "BPP8" => "gray",
+                        "BPP24" | "BPP32" => "rgb",
+                        _ => {
+                            return Err(ApiError::new(
+                                444,
+                                format!(
+                                    "Profiles parsing error: ImageBitsPerPixel must be BPP1, BPP8, BPP24 or BPP32, got {v}."
+                                ),
+                            ));
+                        }
+                    });
+                }
+                "renderingresolution" | "resolution" | "dpi" => {
+                    let d = num.filter(|d| *d > 0.0 && *d <= folio_render::MAX_DPI as f64).ok_or_else(|| {
+                        ApiError::new(444, format!("Profiles parsing error: {k} must be a DPI from 1 to {}, got {v}.", folio_render::MAX_DPI))
+                    })?;
+                    out.dpi = Some(d as f32);
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Flatten `{ "profiles": [ { "profile1": {…} } ] }` and flat objects into one property map.
+fn collect_props(v: &serde_json::Value, out: &mut serde_json::Map<String, serde_json::Value>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if v.is_object() || v.is_array() {
+                    collect_props(v, out);
+                } else {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| collect_props(i, out)),
+        _ => {}
+    }
+}
+
+/// Run a conversion: load the input, render every selected page into the store, write the
+/// placeholder (async) and return the URLs. `cancel` stops it between pages.
+pub async fn run(
+    state: &AppState,
+    job_id: &str,
+    job: &ConvertJob,
+    progress: Arc<Progress>,
+    cancel: Arc<AtomicBool>,
+) -> Result<Outcome, ApiError> {
+    let started = Instant::now();
+    let _permit = state
+        .renders
+        .acquire()
+        .await
+        .map_err(|_| ApiError::new(503, "The server is shutting down; try again shortly."))?;
+    let bytes = load(state, &job.source).await?;
+    let expires_at = now_millis() + job.expiration_minutes as i64 * 60_000;
+    let (state2, job2, id, progress2) = (
+        state.clone(),
+        job.clone(),
+        job_id.to_string(),
+        progress.clone(),
+    );
+    let rt = tokio::runtime::Handle::current();
+    let urls = tokio::task::spawn_blocking(move || {
+        render_into_store(
+            &rt, &state2, &id, &job2, bytes, expires_at, &progress2, &cancel,
+        )
+    })
+    .await
+    .map_err(|e| ApiError::internal("rendering task", e))??;
+    let page_count = if job.format() == Format::Tiff {
+        progress.total.load(Ordering::Relaxed) as usize
+    } else {
+        urls.len()
+    };
+    if let Some(token) = &job.placeholder {
+        let body = match job.format() {
+            Format::Tiff => None,
+            _ => Some(Bytes::from(serde_json::to_vec(&urls).unwrap_or_default())),
+        };
+        if let Some(body) = body {
+            state.store.put(&file_key(token), body.clone()).await?;
+            state
+                .files
+                .mark_uploaded(token, body.len() as u64, now_millis())
+                .await?;
+        }
+    }
+    Ok(Outcome {
+        urls,
+        page_count,
+        duration_ms: started.elapsed().as_millis() as u64,
+        expires_at,
+    })
+}
+
+/// The blocking part: parse, render, and write each page as it comes.
+#[allow(clippy::too_many_arguments)]
+fn render_into_store(
+    rt: &tokio::runtime::Handle,
+    state: &AppState,
+    job_id: &str,
+    job: &ConvertJob,
+    bytes: Vec<u8>,
+    expires_at: i64,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Vec<String>, ApiError> {
+    let cfg = &state.config;
+    let limits = cfg.limits;
+    let doc = Document::open(bytes, &job.password, &limits)?;
+    let pages = PageSpec::parse(&job.pages)?.resolve(doc.page_count(), limits.max_pages)?;
+    progress.total.store(pages.len() as u32, Ordering::Relaxed);
+    let opts = RenderOptions {
+        format: job.format(),
+        color: match job.color.as_str() {
+            "gray" => ColorMode::Gray,
+            "bw" => ColorMode::Bw,
+            _ => ColorMode::Rgb,
+        },
+        resolution: Resolution::Dpi(job.dpi),
+        jpeg_quality: job.jpeg_quality,
+        threads: cfg.render_threads,
+    };
+    let stopped = || folio_render::Error::Output("stopped: the conversion ran out of time".into());
+    // Record a stored result; a re-run after a crash records the same token again, harmlessly.
+    let record = |token: &str, name: &str, size: u64| -> Result<(), ApiError> {
+        let rec = FileRecord {
+            token: token.to_string(),
+            key: file_key(token),
+            name: name.to_string(),
+            content_type: content_type_for(name).to_string(),
+            size: Some(size),
+            state: FileState::Ready,
+            job_id: Some(job_id.to_string()),
+            created_at: now_millis(),
+            expires_at,
+        };
+        match rt.block_on(state.files.insert_file(rec)) {
+            Ok(()) | Err(RepoError::Duplicate(_)) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    };
+    let save = |token: &str, name: &str, data: Bytes| -> Result<String, ApiError> {
+        let size = data.len() as u64;
+        rt.block_on(state.store.put(&file_key(token), data))?;
+        record(token, name, size)?;
+        Ok(file_url(state, token, name))
+    };
+
+    if opts.format == Format::Tiff {
+        let name = job.file_name(None);
+        let token = job
+            .placeholder
+            .clone()
+            .unwrap_or_else(|| format!("{job_id}p0"));
+        let tmp =
+            tempfile::NamedTempFile::new().map_err(|e| ApiError::internal("temporary file", e))?;
+        let file = std::io::BufWriter::new(
+            tmp.reopen()
+                .map_err(|e| ApiError::internal("temporary file", e))?,
+        );
+        folio_render::convert_tiff(&doc, &pages, &opts, &limits, file, |n| {
+            progress.done.store(n as u32, Ordering::Relaxed);
+        })?;
+        if cancel.load(Ordering::Relaxed) {
+            return Err(stopped().into());
+        }
+        rt.block_on(state.store.put_file(&file_key(&token), tmp.path()))?;
+        let size = std::fs::metadata(tmp.path()).map(|m| m.len()).unwrap_or(0);
+        if job.placeholder.is_some() {
+            rt.block_on(state.files.mark_uploaded(&token, size, now_millis()))?;
+        } else {
+            record(&token, &name, size)?;
+        }
+        return Ok(vec![file_url(state, &token, &name)]);
+    }
+
+    let mut urls = Vec::with_capacity(pages.len());
+    let mut failure: Option<ApiError> = None;
+    folio_render::convert(&doc, &pages, &opts, &limits, |img| {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(stopped());
+        }
+        let img = img?;
+        let name = job.file_name(Some(img.page));
+        match save(
+            &format!("{job_id}p{}", img.seq),
+            &name,
+            Bytes::from(img.data),
+        ) {
+            Ok(url) => urls.push(url),
+            Err(e) => {
+                failure = Some(e);
+                return Err(folio_render::Error::Output("storage failed".into()));
+            }
+        }
+        progress.done.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    })
+    .map_err(|e| failure.take().unwrap_or_else(|| e.into()))?;
+    Ok(urls)
+}

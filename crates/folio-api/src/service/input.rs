@@ -1,0 +1,215 @@
+//! Where a conversion's PDF comes from: a `file` part, one of this server's own URLs (read from
+//! storage, never over HTTP), or another server's http(s) URL (fetched with time and size limits).
+
+use bytes::Bytes;
+use folio_jobs::{FileRecord, FileState, now_millis};
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use super::naming::{file_key, new_token, own_token, sanitize_name};
+use crate::params::Params;
+use crate::{ApiError, AppState};
+
+/// A resolved input, serialisable into an async job's parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Source {
+    /// A file in this server's storage.
+    Stored { token: String },
+    /// Another server's URL.
+    Remote {
+        url: String,
+        username: Option<String>,
+        password: Option<String>,
+    },
+}
+
+/// The input of a request and a name for it (used to name results when `name` is not given).
+pub async fn source_from_params(
+    state: &AppState,
+    p: &Params,
+) -> Result<(Source, String), ApiError> {
+    if let Some(file) = &p.file {
+        let name = sanitize_name(file.filename.as_deref().unwrap_or(""), "file.pdf");
+        let token = store_upload(
+            state,
+            &name,
+            file.data.clone(),
+            state.config.default_expiration_minutes,
+        )
+        .await?;
+        return Ok((Source::Stored { token }, name));
+    }
+    let Some(raw) = p.get("url") else {
+        return Err(ApiError::bad_request(
+            "Bad request. The 'url' parameter (or a 'file' upload) is required: the URL of the source PDF.",
+        ));
+    };
+    let raw = raw.trim();
+    let raw = raw.strip_prefix("cache:").unwrap_or(raw);
+    let url = url::Url::parse(raw)
+        .map_err(|e| ApiError::new(452, format!("Invalid URL '{}': {e}.", shorten(raw))))?;
+    let name = url
+        .path_segments()
+        .and_then(|mut s| s.next_back().map(str::to_string))
+        .map(|n| {
+            sanitize_name(
+                &percent_encoding::percent_decode_str(&n).decode_utf8_lossy(),
+                "file.pdf",
+            )
+        })
+        .unwrap_or_else(|| "file.pdf".into());
+    if let Some(token) = own_token(&url) {
+        if let Some(rec) = state.files.get_file(&token, now_millis()).await? {
+            return Ok((Source::Stored { token }, rec.name));
+        }
+        return Err(ApiError::not_found(format!(
+            "The file at '{}' was not found: it may have expired, been deleted, or not been uploaded yet.",
+            shorten(raw)
+        )));
+    }
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ApiError::new(
+            452,
+            format!(
+                "Invalid URL '{}': only http and https URLs can be fetched.",
+                shorten(raw)
+            ),
+        ));
+    }
+    let source = Source::Remote {
+        url: url.to_string(),
+        username: p.get("httpusername").map(str::to_string),
+        password: p.get("httppassword").map(str::to_string),
+    };
+    Ok((source, name))
+}
+
+/// Store uploaded bytes as a ready file; returns its token.
+pub async fn store_upload(
+    state: &AppState,
+    name: &str,
+    data: Bytes,
+    expiration_minutes: u64,
+) -> Result<String, ApiError> {
+    let token = new_token();
+    let key = file_key(&token);
+    let size = data.len() as u64;
+    state.store.put(&key, data).await?;
+    let now = now_millis();
+    state
+        .files
+        .insert_file(FileRecord {
+            token: token.clone(),
+            key,
+            name: name.to_string(),
+            content_type: content_type_for(name).to_string(),
+            size: Some(size),
+            state: FileState::Ready,
+            job_id: None,
+            created_at: now,
+            expires_at: now + expiration_minutes as i64 * 60_000,
+        })
+        .await?;
+    Ok(token)
+}
+
+/// The bytes of an input.
+pub async fn load(state: &AppState, source: &Source) -> Result<Vec<u8>, ApiError> {
+    let limits = &state.config.limits;
+    match source {
+        Source::Stored { token } => {
+            let rec = state
+                .files
+                .get_file(token, now_millis())
+                .await?
+                .ok_or_else(|| {
+                    ApiError::not_found(
+                        "The source file was not found: it may have expired or been deleted.",
+                    )
+                })?;
+            if rec.state != FileState::Ready {
+                return Err(ApiError::not_found(
+                    "The source file has not been uploaded yet: PUT its bytes to the presigned URL first.",
+                ));
+            }
+            if let Some(size) = rec.size {
+                limits.check_input_size(size)?;
+            }
+            Ok(state.store.get(&rec.key).await?.to_vec())
+        }
+        Source::Remote {
+            url,
+            username,
+            password,
+        } => fetch(state, url, username.as_deref(), password.as_deref()).await,
+    }
+}
+
+async fn fetch(
+    state: &AppState,
+    url: &str,
+    user: Option<&str>,
+    pass: Option<&str>,
+) -> Result<Vec<u8>, ApiError> {
+    let limits = &state.config.limits;
+    let mut req = state.http.get(url);
+    if let Some(user) = user {
+        req = req.basic_auth(user, pass);
+    }
+    let shown = shorten(url);
+    let resp = req.send().await.map_err(|e| {
+        ApiError::bad_request(format!(
+            "The input URL '{shown}' could not be fetched: {e}."
+        ))
+    })?;
+    let status = resp.status();
+    if !status.is_success() {
+        let code = if matches!(status.as_u16(), 401 | 403) {
+            403
+        } else {
+            400
+        };
+        return Err(ApiError::new(
+            code,
+            format!(
+                "The input URL '{shown}' answered {status}; check the URL (and httpusername/httppassword)."
+            ),
+        ));
+    }
+    if let Some(len) = resp.content_length() {
+        limits.check_input_size(len)?;
+    }
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("Reading '{shown}' failed: {e}.")))?;
+        limits.check_input_size((body.len() + chunk.len()) as u64)?;
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// MIME type from a file name's extension.
+pub fn content_type_for(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "tif" | "tiff" => "image/tiff",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 200 {
+        format!("{}…", s.chars().take(200).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}

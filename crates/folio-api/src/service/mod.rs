@@ -1,0 +1,5 @@
+//! The operations behind the routes, shared by synchronous requests and the async workers.
+
+pub mod conversion;
+pub mod input;
+pub mod naming;

@@ -1,0 +1,177 @@
+//! Background loops: the async job workers and the expiry sweeper.
+//!
+//! A worker claims a job with a lease, renews it by heartbeat (reporting progress) while the
+//! conversion runs, and completes or fails it. Completion is guarded by the worker id, so a worker
+//! whose lease was taken over cannot overwrite the other run's result. Every loop watches the
+//! shutdown channel: on shutdown no new job is claimed; a job already rendering is given
+//! `grace` to finish, or is left `running` to be claimed again after restart.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use folio_jobs::{Job, now_millis};
+use serde_json::json;
+use tokio::sync::watch;
+
+use crate::service::conversion::{ConvertJob, Progress, run};
+use crate::service::naming::{file_url, iso_time};
+use crate::{ApiError, AppState};
+
+/// Start `state.config.workers` job workers and the sweeper; they stop when `shutdown` turns true.
+pub fn spawn_all(
+    state: &AppState,
+    node: &str,
+    shutdown: watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut handles: Vec<_> = (0..state.config.workers.max(1))
+        .map(|i| {
+            let (state, rx) = (state.clone(), shutdown.clone());
+            let name = format!("{node}-w{i}");
+            tokio::spawn(async move { work_loop(state, name, rx).await })
+        })
+        .collect();
+    let (state, rx) = (state.clone(), shutdown);
+    handles.push(tokio::spawn(async move { sweep_loop(state, rx).await }));
+    handles
+}
+
+async fn work_loop(state: AppState, worker: String, mut shutdown: watch::Receiver<bool>) {
+    let lease = state.config.job_lease;
+    while !*shutdown.borrow() {
+        match state.jobs.claim(&worker, lease).await {
+            Ok(Some(job)) => process(&state, &worker, job).await,
+            Ok(None) => {
+                tokio::select! {
+                    _ = state.jobs.wait_for_work(Duration::from_secs(5)) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+            Err(e) => {
+                tracing::error!(%e, worker, "claiming a job failed; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+async fn process(state: &AppState, worker: &str, job: Job) {
+    let id = job.id.clone();
+    tracing::info!(job = %id, worker, attempt = job.attempts, "job started");
+    let params: ConvertJob = match serde_json::from_value(job.params.clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = state
+                .jobs
+                .fail(&id, worker, 500, &format!("Unreadable job parameters: {e}"))
+                .await;
+            return;
+        }
+    };
+    let progress = Arc::new(Progress::default());
+    let cancel = Arc::new(AtomicBool::new(false));
+    let heartbeat = {
+        let (state, id, worker, progress, cancel) = (
+            state.clone(),
+            id.clone(),
+            worker.to_string(),
+            progress.clone(),
+            cancel.clone(),
+        );
+        tokio::spawn(async move {
+            let lease = state.config.job_lease;
+            loop {
+                tokio::time::sleep(lease / 3).await;
+                let (done, total) = (
+                    progress.done.load(Ordering::Relaxed),
+                    progress.total.load(Ordering::Relaxed),
+                );
+                match state.jobs.heartbeat(&id, &worker, lease, done, total).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        // Taken over or aborted: stop rendering for nothing.
+                        cancel.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    Err(e) => tracing::warn!(%e, job = %id, "heartbeat failed"),
+                }
+            }
+        })
+    };
+    let budget = state.config.job_timeout;
+    let result = match tokio::time::timeout(
+        budget,
+        run(state, &id, &params, progress.clone(), cancel.clone()),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(_) => {
+            cancel.store(true, Ordering::Relaxed);
+            Err(ApiError::new(
+                445,
+                format!(
+                    "Timeout error: the job ran longer than its budget of {} s.",
+                    budget.as_secs()
+                ),
+            ))
+        }
+    };
+    heartbeat.abort();
+    let finished = match result {
+        Ok(outcome) => {
+            let placeholder = params.placeholder.as_deref().unwrap_or_default();
+            let result = json!({
+                "url": file_url(state, placeholder, &params.placeholder_name()),
+                "urls": outcome.urls,
+                "pageCount": outcome.page_count,
+                "duration": outcome.duration_ms,
+                "outputLinkValidTill": iso_time(outcome.expires_at),
+                "name": params.placeholder_name(),
+            });
+            tracing::info!(job = %id, pages = outcome.page_count, ms = outcome.duration_ms, "job succeeded");
+            state.jobs.complete(&id, worker, result).await
+        }
+        Err(e) => {
+            tracing::info!(job = %id, code = e.status, message = %e.message, "job failed");
+            state.jobs.fail(&id, worker, e.status, &e.message).await
+        }
+    };
+    match finished {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(job = %id, worker, "job was taken over by another worker; result discarded")
+        }
+        Err(e) => {
+            tracing::error!(%e, job = %id, "recording the job's end failed; it will run again")
+        }
+    }
+}
+
+/// Requeue jobs whose worker vanished, and delete expired jobs and files.
+async fn sweep_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = sweep_once(&state).await {
+            tracing::warn!(%e, "expiry sweep failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(state.config.sweep_interval) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// One pass of the sweeper; public so tests and operators can trigger it.
+pub async fn sweep_once(state: &AppState) -> Result<(), ApiError> {
+    let now = now_millis();
+    let requeued = state.jobs.requeue_expired(now).await?;
+    let jobs = state.jobs.delete_expired_jobs(now).await?;
+    let files = state.files.take_expired_files(now).await?;
+    for f in &files {
+        state.store.delete(&f.key).await?;
+    }
+    if requeued + jobs.len() as u64 + files.len() as u64 > 0 {
+        tracing::info!(requeued, jobs = jobs.len(), files = files.len(), "sweep");
+    }
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! `folio serve` (also the default with no subcommand): wire the rooms from configuration and run.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use folio_api::{ApiConfig, AppState};
+use folio_jobs::{JobQueue, SqliteRepo};
+use folio_render::Limits;
+use folio_store::FsStore;
+use tokio::sync::watch;
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "FOLIO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Directory for files (`<dir>/files`) and the job database (`<dir>/folio.db`).
+    #[arg(long, env = "FOLIO_DATA_DIR", default_value = "./folio-data")]
+    pub data_dir: PathBuf,
+    /// Base of every URL handed out, as clients reach this server (default: http://<listen>).
+    #[arg(long, env = "FOLIO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Comma-separated API keys; when set, `x-api-key` is required on API routes.
+    #[arg(
+        long,
+        env = "FOLIO_API_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub api_keys: Vec<String>,
+    /// Async worker tasks claiming jobs.
+    #[arg(long, env = "FOLIO_WORKERS", default_value_t = 2)]
+    pub workers: usize,
+    /// Conversions rendering at once (sync requests and async jobs together).
+    #[arg(long, env = "FOLIO_MAX_CONCURRENT_RENDERS", default_value_t = 2)]
+    pub max_concurrent_renders: usize,
+    /// Render threads per conversion (0 = one per core).
+    #[arg(long, env = "FOLIO_RENDER_THREADS", default_value_t = 0)]
+    pub render_threads: usize,
+    /// Queued async jobs beyond which new ones get 429.
+    #[arg(long, env = "FOLIO_MAX_QUEUED_JOBS", default_value_t = 1000)]
+    pub max_queued_jobs: u64,
+    /// Largest request body (uploads, multipart conversions), in MiB.
+    #[arg(long, env = "FOLIO_MAX_UPLOAD_MIB", default_value_t = 256)]
+    pub max_upload_mib: usize,
+    /// Largest PDF accepted for conversion, in MiB.
+    #[arg(long, env = "FOLIO_MAX_INPUT_MIB", default_value_t = 256)]
+    pub max_input_mib: u64,
+    /// Most pixels of one rendered page, in megapixels.
+    #[arg(long, env = "FOLIO_MAX_PAGE_MEGAPIXELS", default_value_t = Limits::default().max_page_pixels as f64 / 1e6)]
+    pub max_page_megapixels: f64,
+    /// Most pages one conversion may produce.
+    #[arg(long, env = "FOLIO_MAX_PAGES", default_value_t = Limits::default().max_pages)]
+    pub max_pages: usize,
+    /// Resolution when a request sets none (profiles `RenderingResolution` overrides).
+    #[arg(long, env = "FOLIO_DEFAULT_DPI", default_value_t = 150.0)]
+    pub default_dpi: f32,
+    /// Lifetime of uploads and results without an `expiration` parameter, in minutes.
+    #[arg(long, env = "FOLIO_DEFAULT_EXPIRATION_MINUTES", default_value_t = 60)]
+    pub default_expiration_minutes: u64,
+    /// Longest `expiration` a request may ask for, in minutes.
+    #[arg(long, env = "FOLIO_MAX_EXPIRATION_MINUTES", default_value_t = 7 * 24 * 60)]
+    pub max_expiration_minutes: u64,
+    /// A synchronous conversion running longer answers 445 (use async=true).
+    #[arg(long, env = "FOLIO_SYNC_TIMEOUT_SECS", default_value_t = 120)]
+    pub sync_timeout_secs: u64,
+    /// Wall-clock budget of one async job.
+    #[arg(long, env = "FOLIO_JOB_TIMEOUT_SECS", default_value_t = 1800)]
+    pub job_timeout_secs: u64,
+    /// Lease of a running job; a job whose worker stops renewing it runs again after this.
+    #[arg(long, env = "FOLIO_JOB_LEASE_SECS", default_value_t = 30)]
+    pub job_lease_secs: u64,
+    /// Time limit for fetching `url` inputs from other servers.
+    #[arg(long, env = "FOLIO_FETCH_TIMEOUT_SECS", default_value_t = 60)]
+    pub fetch_timeout_secs: u64,
+    /// Seconds between sweeps of expired files and jobs.
+    #[arg(long, env = "FOLIO_SWEEP_INTERVAL_SECS", default_value_t = 60)]
+    pub sweep_interval_secs: u64,
+    /// On SIGTERM/SIGINT, how long running jobs may take to finish before the process exits
+    /// (unfinished jobs run again at the next start).
+    #[arg(long, env = "FOLIO_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
+}
+
+impl ServeArgs {
+    fn api_config(&self) -> anyhow::Result<ApiConfig> {
+        anyhow::ensure!(
+            self.default_dpi > 0.0 && self.default_dpi <= folio_render::MAX_DPI,
+            "--default-dpi must be 1..={}",
+            folio_render::MAX_DPI
+        );
+        anyhow::ensure!(
+            self.job_lease_secs >= 3,
+            "--job-lease-secs must be at least 3"
+        );
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_string();
+        anyhow::ensure!(
+            public_url.starts_with("http://") || public_url.starts_with("https://"),
+            "--public-url must start with http:// or https:// (got '{public_url}')"
+        );
+        Ok(ApiConfig {
+            public_url,
+            api_keys: self
+                .api_keys
+                .iter()
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty())
+                .collect(),
+            default_expiration_minutes: self.default_expiration_minutes.max(1),
+            max_expiration_minutes: self.max_expiration_minutes.max(1),
+            limits: Limits {
+                max_input_bytes: self.max_input_mib.saturating_mul(1024 * 1024),
+                max_page_pixels: (self.max_page_megapixels * 1e6) as u64,
+                max_pages: self.max_pages,
+            },
+            default_dpi: self.default_dpi,
+            max_body_bytes: self.max_upload_mib.saturating_mul(1024 * 1024),
+            sync_timeout: Duration::from_secs(self.sync_timeout_secs),
+            job_timeout: Duration::from_secs(self.job_timeout_secs),
+            max_concurrent_renders: self.max_concurrent_renders.max(1),
+            render_threads: self.render_threads,
+            workers: self.workers.max(1),
+            max_queued_jobs: self.max_queued_jobs,
+            job_lease: Duration::from_secs(self.job_lease_secs),
+            fetch_timeout: Duration::from_secs(self.fetch_timeout_secs),
+            sweep_interval: Duration::from_secs(self.sweep_interval_secs.max(1)),
+            ..ApiConfig::default()
+        })
+    }
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = args.api_config()?;
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
+    let store =
+        Arc::new(FsStore::new(args.data_dir.join("files")).context("opening the file store")?);
+    let repo = Arc::new(
+        SqliteRepo::open(&args.data_dir.join("folio.db"))
+            .await
+            .context("opening the job database")?,
+    );
+    // One node owns this database: jobs left running by a previous process run again now.
+    let requeued = repo.requeue_expired(i64::MAX).await?;
+    if requeued > 0 {
+        tracing::info!(requeued, "resuming jobs interrupted by the last shutdown");
+    }
+    let state = AppState::new(config.clone(), store, repo.clone(), repo);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let workers = folio_api::worker::spawn_all(
+        &state,
+        &format!("node-{}", std::process::id()),
+        stop_rx.clone(),
+    );
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    tracing::info!(listen = %args.listen, public_url = %config.public_url, data_dir = %args.data_dir.display(), "Folio is serving");
+    let mut rx = stop_rx.clone();
+    let server = axum::serve(listener, folio_api::app(state)).with_graceful_shutdown(async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    });
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: no new requests or jobs; letting running work finish");
+        let _ = stop_tx.send(true);
+    });
+    // Returns once the stop signal came and every in-flight request was answered.
+    server.await?;
+    let grace = Duration::from_secs(args.shutdown_grace_secs);
+    if tokio::time::timeout(grace, futures_join_all(workers))
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "jobs still running after the grace period; they will run again at the next start"
+        );
+    }
+    Ok(())
+}
+
+async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {
+    for h in handles {
+        let _ = h.await;
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing the SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,175 @@
+//! Start the real `folio` binary on a free port and talk HTTP to it.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+pub fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("FOLIO_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
+    dir.join("MANIFEST.tsv").is_file().then_some(dir)
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running server with its own data directory; killed on drop.
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+    pub base: String,
+    pub data_dir: PathBuf,
+    pub args: Vec<String>,
+}
+
+impl Server {
+    pub fn start(extra: &[&str]) -> Self {
+        let data_dir = std::env::temp_dir().join(format!(
+            "folio-srv-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        Self::start_in(data_dir, free_port(), extra)
+    }
+
+    pub fn start_in(data_dir: PathBuf, port: u16, extra: &[&str]) -> Self {
+        let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let child = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .args(&args)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let s = Server {
+            child,
+            port,
+            base: format!("http://127.0.0.1:{port}"),
+            data_dir,
+            args,
+        };
+        s.wait_ready();
+        s
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("server did not start on port {}", self.port);
+    }
+
+    /// `kill -9`, then start again on the same port and data directory.
+    pub fn crash_and_restart(mut self) -> Self {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let (dir, port, args) = (self.data_dir.clone(), self.port, self.args.clone());
+        std::mem::forget(self);
+        let args: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
+        Server::start_in(dir, port, &args)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn get_json(&self, path_and_query: &str) -> (u16, Value) {
+        let r = client().get(self.url(path_and_query)).send().unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().unwrap())
+    }
+
+    /// Upload through the presigned flow; returns the file URL.
+    pub fn upload(&self, pdf: &Path) -> String {
+        let name = pdf.file_name().unwrap().to_str().unwrap();
+        let (status, j) = self.get_json(&format!(
+            "/file/upload/get-presigned-url?contenttype=application/octet-stream&name={name}"
+        ));
+        assert_eq!(status, 200, "{j}");
+        let put = client()
+            .put(j["presignedUrl"].as_str().unwrap())
+            .header("content-type", "application/octet-stream")
+            .body(std::fs::read(pdf).unwrap())
+            .send()
+            .unwrap();
+        assert_eq!(put.status().as_u16(), 200);
+        j["url"].as_str().unwrap().to_string()
+    }
+
+    /// Poll /job/check until the job leaves `working`.
+    pub fn wait_job(&self, job_id: &str, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let (status, j) = self.get_json(&format!("/job/check?jobid={job_id}"));
+            assert_eq!(status, 200);
+            if j["status"] != "working" {
+                return j;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "job {job_id} still working after {timeout:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+pub fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap()
+}
+
+pub fn get_bytes(url: &str) -> (u16, String, Vec<u8>) {
+    let r = client().get(url).send().unwrap();
+    let status = r.status().as_u16();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, ct, r.bytes().unwrap().to_vec())
+}
+
+pub fn png_size(data: &[u8]) -> (u32, u32) {
+    let d = png::Decoder::new(std::io::Cursor::new(data))
+        .read_info()
+        .unwrap();
+    (d.info().width, d.info().height)
+}
