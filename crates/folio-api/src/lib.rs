@@ -75,6 +75,18 @@ pub fn app(state: AppState) -> Router {
     routes::router(state)
 }
 
+/// A PDF.co success answer: `fields` plus `error:false`, `status:200` and the credit fields
+/// clients read (constants on a self-hosted server).
+pub(crate) fn success(mut fields: serde_json::Value) -> Response {
+    if let Some(map) = fields.as_object_mut() {
+        map.insert("error".into(), false.into());
+        map.insert("status".into(), 200.into());
+        map.entry("credits").or_insert(0.into());
+        map.insert("remainingCredits".into(), routes::CREDITS.into());
+    }
+    json_response(StatusCode::OK, &fields)
+}
+
 /// A JSON answer sent in one piece with `Content-Length` and `application/json; charset=utf-8`
 /// (PowerShell and jQuery parse by content type; Node samples parse the first data chunk).
 pub(crate) fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {

@@ -255,3 +255,150 @@ fn decode(s: &str, plus_is_space: bool) -> String {
         .decode_utf8_lossy()
         .into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn parse(query: Option<&str>, ct: Option<&str>, body: &str) -> Params {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(Params::parse(query, ct, Bytes::from(body.to_string())))
+            .unwrap()
+    }
+
+    #[test]
+    fn unencoded_url_keeps_its_own_ampersands() {
+        let p = parse(
+            Some("pages=&password=&url=http://h/get?id=1&t=a=b&async=True"),
+            None,
+            "",
+        );
+        assert_eq!(p.get("url"), Some("http://h/get?id=1&t=a=b"));
+        assert!(p.bool("async", false).unwrap());
+        assert_eq!(p.get("pages"), None, "empty means not set");
+        // The PHP samples put url first; the jQuery ones follow it with encrypt/inline.
+        let p = parse(
+            Some("url=http://h/files/x/a.pdf&encrypt=true&inline=false"),
+            None,
+            "",
+        );
+        assert_eq!(p.get("url"), Some("http://h/files/x/a.pdf"));
+        assert_eq!(p.get("encrypt"), Some("true"));
+        // The TIFF cURL sample's missing '&' is taken literally.
+        let p = parse(
+            Some("name=result.tifpassword=&pages=&url=http://h/a.pdf"),
+            None,
+            "",
+        );
+        assert_eq!(p.get("name"), Some("result.tifpassword="));
+        // A '+' in a URL is literal; in other values it is a space.
+        let p = parse(Some("name=a+b&url=http://h/a+b.pdf"), None, "");
+        assert_eq!(
+            (p.get("name"), p.get("url")),
+            (Some("a b"), Some("http://h/a+b.pdf"))
+        );
+    }
+
+    #[test]
+    fn bodies_of_every_kind_merge_over_the_query() {
+        let p = parse(
+            Some("Pages=1&name=q"),
+            None,
+            r#" {"PAGES": 2, "async": true, "profiles": {"a": 1}}"#,
+        );
+        assert_eq!(p.get("pages"), Some("2"));
+        assert_eq!(p.get("name"), Some("q"));
+        assert_eq!(p.get("ASYNC"), Some("true"));
+        assert_eq!(p.get("profiles"), Some(r#"{"a":1}"#));
+        let p = parse(
+            None,
+            Some("application/x-www-form-urlencoded"),
+            "jobid=abc&force=False",
+        );
+        assert_eq!(p.get("JobId"), Some("abc"));
+        assert!(!p.bool("force", true).unwrap());
+        let mp = "--b0\r\nContent-Disposition: form-data; name=\"Pages\"\r\n\r\n0-1\r\n--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--b0--\r\n";
+        for ct in [
+            Some("multipart/form-data; boundary=b0"),
+            Some("application/json; boundary=b0"),
+            None,
+        ] {
+            let p = parse(None, ct, mp);
+            assert_eq!(p.get("pages"), Some("0-1"), "{ct:?}");
+            let f = p.file.unwrap();
+            assert_eq!(
+                (f.field.as_str(), f.filename.as_deref(), &f.data[..]),
+                ("file", Some("x.pdf"), &b"%PDF-1.4"[..])
+            );
+        }
+        // A body that carries no parameters (octet-stream on a GET) is ignored.
+        let p = parse(
+            Some("pages=3"),
+            Some("application/octet-stream"),
+            "\u{1}\u{2}binary",
+        );
+        assert_eq!(p.get("pages"), Some("3"));
+    }
+
+    #[test]
+    fn values_are_coerced_leniently() {
+        let p = parse(Some("a=True&b=0&c=yes&d=&e=12&f=1.0&g=x"), None, "");
+        assert!(
+            p.bool("a", false).unwrap()
+                && !p.bool("b", true).unwrap()
+                && p.bool("c", false).unwrap()
+        );
+        assert!(p.bool("d", true).unwrap(), "empty = default");
+        assert_eq!(p.int("e").unwrap(), Some(12));
+        assert_eq!(p.int("f").unwrap(), Some(1));
+        assert_eq!(p.bool("g", false).unwrap_err().status, 400);
+        assert_eq!(p.int("g").unwrap_err().status, 400);
+    }
+
+    #[test]
+    fn bad_bodies_are_400() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        for (ct, body) in [
+            (None, "{not json"),
+            (Some("multipart/form-data; boundary=zz"), "--zz\r\ngarbage"),
+        ] {
+            let e = rt
+                .block_on(Params::parse(None, ct, Bytes::from(body)))
+                .unwrap_err();
+            assert_eq!(e.status, 400, "{body}: {e}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_request_parses_or_fails_cleanly(
+            query in proptest::option::of("[a-zA-Z0-9=&%+?:/._ -]{0,60}"),
+            ct in proptest::option::of(prop_oneof![
+                Just("application/json".to_string()),
+                Just("multipart/form-data; boundary=x".to_string()),
+                Just("application/x-www-form-urlencoded".to_string()),
+                "[ -~]{0,30}",
+            ]),
+            body in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            if let Err(e) = rt.block_on(Params::parse(query.as_deref(), ct.as_deref(), Bytes::from(body))) {
+                prop_assert_eq!(e.status, 400);
+            }
+        }
+
+        #[test]
+        fn foreign_urls_survive_unencoded(path in "[a-z]{1,8}", q in proptest::collection::vec(("[a-z]{2,6}", "[a-z0-9]{0,5}"), 0..4)) {
+            let qs: Vec<String> = q.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())).map(|(k, v)| format!("{k}={v}")).collect();
+            let url = if qs.is_empty() { format!("http://h/{path}") } else { format!("http://h/{path}?{}", qs.join("&")) };
+            let p = parse(Some(&format!("pages=1&url={url}&async=true")), None, "");
+            prop_assert_eq!(p.get("url"), Some(url.as_str()));
+            prop_assert_eq!(p.get("async"), Some("true"));
+        }
+    }
+}

@@ -555,3 +555,40 @@ fn async_job_survives_kill_9_in_the_middle() {
         png_size(&png);
     }
 }
+
+#[test]
+fn sigterm_stops_gracefully_and_the_job_is_not_lost() {
+    let s = Server::start(&["--workers", "1", "--render-threads", "1"]);
+    let url = s.upload(&fixture("qpdf-rotated.pdf"));
+    let (_, j) = s.get_json(&format!(
+        "/pdf/convert/to/png?async=true&profiles={{'RenderingResolution':300}}&url={url}"
+    ));
+    let job_id = j["jobId"].as_str().unwrap().to_string();
+    let mut s = s;
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let exit = loop {
+        if let Some(code) = s.child.try_wait().unwrap() {
+            break code;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", s.port)).is_err(),
+        "still accepting"
+    );
+    // Finished during the grace period, or resumed now: either way it succeeds.
+    let s = s.crash_and_restart();
+    let job = s.wait_job(&job_id, Duration::from_secs(120));
+    assert_eq!(job["status"], "success", "{job}");
+    assert_eq!(job["pageCount"], 20);
+}

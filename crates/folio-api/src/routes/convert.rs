@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use folio_jobs::{FileRecord, FileState, NewJob, now_millis};
 use folio_render::Format;
@@ -13,11 +12,10 @@ use serde_json::json;
 
 use crate::extract::P;
 use crate::params::Params;
-use crate::routes::misc::CREDITS;
 use crate::service::conversion::{ConvertJob, Progress, run};
 use crate::service::input::content_type_for;
 use crate::service::naming::{file_key, file_url, iso_time, new_token};
-use crate::{ApiError, AppState, json_response};
+use crate::{ApiError, AppState, success};
 
 pub async fn png(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
     convert(s, Format::Png, p).await
@@ -64,18 +62,14 @@ async fn convert(state: AppState, format: Format, p: Params) -> Result<Response,
     let mut body = json!({
         "url": outcome.urls.first(),
         "pageCount": outcome.page_count,
-        "error": false,
-        "status": 200,
         "name": job.file_name(None),
         "duration": outcome.duration_ms,
         "outputLinkValidTill": iso_time(outcome.expires_at),
-        "credits": 0,
-        "remainingCredits": CREDITS,
     });
     if format != Format::Tiff {
         body["urls"] = json!(outcome.urls);
     }
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(success(body))
 }
 
 /// Record the job durably (and its placeholder file) before answering its id.
@@ -120,17 +114,11 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
             expires_at,
         })
         .await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({
-            "jobId": id,
-            "url": file_url(state, &token, &name),
-            "name": name,
-            "error": false,
-            "status": 200,
-            "outputLinkValidTill": iso_time(expires_at),
-            "credits": 0,
-            "remainingCredits": CREDITS,
-        }),
-    ))
+    Ok(success(json!({
+        "jobId": id,
+        "url": file_url(state, &token, &name),
+        "name": name,
+        "outputLinkValidTill": iso_time(expires_at),
+        "credits": 0
+    })))
 }

@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use folio_jobs::{FileState, now_millis};
 use futures::StreamExt;
@@ -11,7 +11,7 @@ use sha2::Digest;
 
 use crate::extract::P;
 use crate::service::naming::own_token;
-use crate::{ApiError, AppState, json_response};
+use crate::{ApiError, AppState, success};
 
 /// `GET /files/{token}/{name}` (and GET on a presigned upload URL): stream the bytes.
 pub async fn download(
@@ -64,10 +64,7 @@ pub async fn delete(State(state): State<AppState>, P(p): P) -> Result<Response, 
         ApiError::not_found("The file was not found: it may have expired or been deleted already.")
     })?;
     state.store.delete(&rec.key).await?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({"error": false, "status": 200, "remainingCredits": crate::routes::misc::CREDITS}),
-    ))
+    Ok(success(json!({})))
 }
 
 /// `POST /file/hash {"url": …}` → SHA-256 of the file, hex.
@@ -91,8 +88,5 @@ pub async fn hash(State(state): State<AppState>, P(p): P) -> Result<Response, Ap
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({"hash": hex, "error": false, "status": 200, "remainingCredits": crate::routes::misc::CREDITS}),
-    ))
+    Ok(success(json!({"hash": hex})))
 }

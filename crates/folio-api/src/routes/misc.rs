@@ -1,23 +1,19 @@
 //! `/pdf/info` and `/account/credit/balance`.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use folio_render::{Document, PdfDate};
 use serde_json::json;
 
 use crate::extract::P;
 use crate::service::input::{load, source_from_params};
-use crate::{ApiError, AppState, json_response};
+use crate::{ApiError, AppState, success};
 
 /// Credits mean nothing on a self-hosted server; clients read the field, so it is a constant.
 pub const CREDITS: u64 = 999_999_999;
 
 pub async fn balance() -> Response {
-    json_response(
-        StatusCode::OK,
-        &json!({"remainingCredits": CREDITS, "error": false, "status": 200}),
-    )
+    success(json!({}))
 }
 
 /// `/pdf/info`: page count, metadata and the first page's rectangle, PascalCase as PDF.co.
@@ -69,18 +65,11 @@ pub async fn info(State(state): State<AppState>, P(p): P) -> Result<Response, Ap
     })
     .await
     .map_err(|e| ApiError::internal("reading the document", e))??;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({
-            "info": info,
-            "name": name,
-            "error": false,
-            "status": 200,
-            "duration": started.elapsed().as_millis() as u64,
-            "credits": 0,
-            "remainingCredits": CREDITS,
-        }),
-    ))
+    Ok(success(json!({
+        "info": info,
+        "name": name,
+        "duration": started.elapsed().as_millis() as u64
+    })))
 }
 
 /// .NET's `M/d/yyyy h:mm:ss tt`, the format PDF.co's info uses.

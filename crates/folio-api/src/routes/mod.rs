@@ -6,6 +6,8 @@ mod jobs;
 mod misc;
 mod upload;
 
+pub use misc::CREDITS;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post};

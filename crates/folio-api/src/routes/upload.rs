@@ -13,7 +13,7 @@ use crate::params::multipart_boundary;
 use crate::service::conversion::expiration;
 use crate::service::input::{content_type_for, load, store_upload};
 use crate::service::naming::{file_key, file_url, new_token, presigned_url, sanitize_name};
-use crate::{ApiError, AppState, json_response};
+use crate::{ApiError, AppState, success};
 
 /// Standard base64 that does not insist on `=` padding (clients strip it).
 const LENIENT_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
@@ -24,18 +24,11 @@ const LENIENT_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPu
 
 /// The success envelope of an upload.
 fn uploaded(state: &AppState, token: &str, name: &str, expires_at: i64) -> Response {
-    json_response(
-        axum::http::StatusCode::OK,
-        &json!({
-            "url": file_url(state, token, name),
-            "name": name,
-            "error": false,
-            "status": 200,
-            "outputLinkValidTill": crate::service::naming::iso_time(expires_at),
-            "credits": 0,
-            "remainingCredits": crate::routes::misc::CREDITS,
-        }),
-    )
+    success(json!({
+        "url": file_url(state, token, name),
+        "name": name,
+        "outputLinkValidTill": crate::service::naming::iso_time(expires_at)
+    }))
 }
 
 /// `GET /file/upload/get-presigned-url?name=…&contenttype=…` → `{presignedUrl, url}`.
@@ -61,19 +54,12 @@ pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Respons
             expires_at,
         })
         .await?;
-    Ok(json_response(
-        axum::http::StatusCode::OK,
-        &json!({
-            "presignedUrl": presigned_url(&state, &token, &name),
-            "url": file_url(&state, &token, &name),
-            "name": name,
-            "error": false,
-            "status": 200,
-            "outputLinkValidTill": crate::service::naming::iso_time(expires_at),
-            "credits": 0,
-            "remainingCredits": crate::routes::misc::CREDITS,
-        }),
-    ))
+    Ok(success(json!({
+        "presignedUrl": presigned_url(&state, &token, &name),
+        "url": file_url(&state, &token, &name),
+        "name": name,
+        "outputLinkValidTill": crate::service::naming::iso_time(expires_at)
+    })))
 }
 
 /// `PUT <presignedUrl>`: the raw bytes (or a multipart body, whose file part is kept). Once only.

@@ -1,0 +1,105 @@
+//! The expiry sweeper removes expired files (records and bytes) and finished jobs, and hands
+//! running jobs whose worker vanished back to the queue.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use folio_api::{ApiConfig, AppState, worker::sweep_once};
+use folio_jobs::{
+    FileIndex, FileRecord, FileState, JobQueue, JobState, NewJob, SqliteRepo, now_millis,
+};
+use folio_store::{FsStore, Store};
+
+fn record(token: &str, expires_at: i64) -> FileRecord {
+    FileRecord {
+        token: token.into(),
+        key: format!("files/{token}"),
+        name: "a.png".into(),
+        content_type: "image/png".into(),
+        size: Some(3),
+        state: FileState::Ready,
+        job_id: None,
+        created_at: now_millis(),
+        expires_at,
+    }
+}
+
+fn job(id: &str, expires_at: i64) -> NewJob {
+    NewJob {
+        id: id.into(),
+        kind: "convert".into(),
+        params: serde_json::json!({}),
+        expires_at,
+    }
+}
+
+#[tokio::test]
+async fn expired_files_and_jobs_are_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(FsStore::new(dir.path().join("files")).unwrap());
+    let repo = Arc::new(
+        SqliteRepo::open(&dir.path().join("db.sqlite"))
+            .await
+            .unwrap(),
+    );
+    let state = AppState::new(
+        ApiConfig::default(),
+        store.clone(),
+        repo.clone(),
+        repo.clone(),
+    );
+    let now = now_millis();
+    let (old, fresh) = ("a".repeat(32), "b".repeat(32));
+    for (token, exp) in [(&old, now - 1), (&fresh, now + 3_600_000)] {
+        store
+            .put(&format!("files/{token}"), Bytes::from_static(b"png"))
+            .await
+            .unwrap();
+        repo.insert_file(record(token, exp)).await.unwrap();
+    }
+    repo.enqueue(job("done-old", now - 1)).await.unwrap();
+    repo.enqueue(job("queued-old", now - 1)).await.unwrap();
+    let j = repo
+        .claim("w1", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(j.id, "done-old");
+    assert!(
+        repo.complete("done-old", "w1", serde_json::json!({}))
+            .await
+            .unwrap()
+    );
+
+    sweep_once(&state).await.unwrap();
+
+    assert!(repo.get_file(&old, now_millis()).await.unwrap().is_none());
+    assert!(matches!(
+        store.get(&format!("files/{old}")).await,
+        Err(folio_store::StoreError::NotFound(_))
+    ));
+    assert!(repo.get_file(&fresh, now_millis()).await.unwrap().is_some());
+    assert!(store.get(&format!("files/{fresh}")).await.is_ok());
+    assert!(
+        repo.get("done-old").await.unwrap().is_none(),
+        "finished and expired: swept"
+    );
+    assert_eq!(
+        repo.get("queued-old").await.unwrap().unwrap().state,
+        JobState::Queued,
+        "unfinished jobs stay"
+    );
+
+    // A worker claims a job and dies: once its lease is over, the sweeper requeues the job.
+    let stuck = repo
+        .claim("dying", Duration::from_millis(1))
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    sweep_once(&state).await.unwrap();
+    let again = repo.get(&stuck.id).await.unwrap().unwrap();
+    assert_eq!(again.state, JobState::Queued);
+    assert_eq!(again.worker, None);
+}
