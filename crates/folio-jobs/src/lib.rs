@@ -171,8 +171,10 @@ pub trait JobQueue: Send + Sync + 'static {
 /// Upload state of a stored file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileState {
-    /// A presigned upload URL was handed out; no bytes yet.
+    /// A presigned upload URL was handed out (or an async result announced); no bytes yet.
     Pending,
+    /// One upload to the presigned URL is under way; others are refused.
+    Uploading,
     /// The bytes are in the store.
     Ready,
 }
@@ -181,6 +183,7 @@ impl FileState {
     pub fn as_str(self) -> &'static str {
         match self {
             FileState::Pending => "pending",
+            FileState::Uploading => "uploading",
             FileState::Ready => "ready",
         }
     }
@@ -189,6 +192,7 @@ impl FileState {
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
             "pending" => Some(FileState::Pending),
+            "uploading" => Some(FileState::Uploading),
             "ready" => Some(FileState::Ready),
             _ => None,
         }
@@ -222,8 +226,17 @@ pub trait FileIndex: Send + Sync + 'static {
     /// The record for `token`, if it exists and has not expired at `now`.
     async fn get_file(&self, token: &str, now: i64) -> Result<Option<FileRecord>, RepoError>;
 
-    /// Move a `Pending` file to `Ready` with its size. Returns false if it was not pending (already
-    /// uploaded, unknown or expired): a presigned upload URL works once.
+    /// Reserve a `Pending` file for one upload (`Pending → Uploading`). Returns false if it was
+    /// not pending (already used, being uploaded, unknown or expired): a presigned upload URL
+    /// accepts one upload, even when several race for it.
+    async fn begin_upload(&self, token: &str, now: i64) -> Result<bool, RepoError>;
+
+    /// Give a reservation back after a failed upload (`Uploading → Pending`), so the client may
+    /// retry with the same URL.
+    async fn abort_upload(&self, token: &str) -> Result<bool, RepoError>;
+
+    /// Move a `Pending` or `Uploading` file to `Ready` with its size. Returns false if it was
+    /// neither (already ready, unknown or expired).
     async fn mark_uploaded(&self, token: &str, size: u64, now: i64) -> Result<bool, RepoError>;
 
     /// Remove the record; returns it if it existed.

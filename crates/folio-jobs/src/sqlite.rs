@@ -308,11 +308,36 @@ impl FileIndex for SqliteRepo {
         row.as_ref().map(file_from_row).transpose()
     }
 
+    async fn begin_upload(&self, token: &str, now: i64) -> Result<bool, RepoError> {
+        // One statement: of several racing uploads exactly one sees 'pending' and wins.
+        let done = sqlx::query(
+            "UPDATE files SET state = 'uploading'
+             WHERE token = ?1 AND state = 'pending' AND expires_at > ?2",
+        )
+        .bind(token)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn abort_upload(&self, token: &str) -> Result<bool, RepoError> {
+        let done = sqlx::query(
+            "UPDATE files SET state = 'pending' WHERE token = ?1 AND state = 'uploading'",
+        )
+        .bind(token)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn mark_uploaded(&self, token: &str, size: u64, now: i64) -> Result<bool, RepoError> {
-        // The state condition makes the upload URL single-use even under concurrent uploads.
+        // The state condition makes a second completion a no-op.
         let done = sqlx::query(
             "UPDATE files SET state = 'ready', size = ?1
-             WHERE token = ?2 AND state = 'pending' AND expires_at > ?3",
+             WHERE token = ?2 AND state IN ('pending', 'uploading') AND expires_at > ?3",
         )
         .bind(to_int::<i64, _>(size, "size")?)
         .bind(token)

@@ -444,6 +444,34 @@ async fn upload_url_works_once() {
 }
 
 #[tokio::test]
+async fn one_of_racing_uploads_wins_and_a_failed_one_can_retry() {
+    let (_dir, repo) = open().await;
+    let now = now_millis();
+    repo.insert_file(file("t2", now + 60_000)).await.unwrap();
+    let attempts: Vec<_> = (0..8)
+        .map(|_| {
+            let repo = repo.clone();
+            tokio::spawn(async move { repo.begin_upload("t2", now_millis()).await.unwrap() })
+        })
+        .collect();
+    let mut winners = 0;
+    for a in attempts {
+        winners += a.await.unwrap() as usize;
+    }
+    assert_eq!(winners, 1);
+    assert_eq!(
+        repo.get_file("t2", now).await.unwrap().unwrap().state,
+        FileState::Uploading
+    );
+    // The winner's write failed: the URL becomes usable again.
+    assert!(repo.abort_upload("t2").await.unwrap());
+    assert!(!repo.abort_upload("t2").await.unwrap());
+    assert!(repo.begin_upload("t2", now).await.unwrap());
+    assert!(repo.mark_uploaded("t2", 5, now).await.unwrap());
+    assert!(!repo.begin_upload("t2", now).await.unwrap(), "used once");
+}
+
+#[tokio::test]
 async fn file_records_round_trip_and_reject_duplicates() {
     let (_dir, repo) = open().await;
     let now = now_millis();

@@ -95,18 +95,22 @@ pub async fn put(
     } else {
         body
     };
-    let size = data.len() as u64;
-    state.store.put(&rec.key, data).await?;
-    if !state
-        .files
-        .mark_uploaded(&token, size, now_millis())
-        .await?
-    {
+    // Reserve the URL before writing, so that of racing uploads exactly one is stored.
+    if !state.files.begin_upload(&token, now_millis()).await? {
         return Err(ApiError::new(
             403,
             "This upload URL has already been used: request a new one.",
         ));
     }
+    let size = data.len() as u64;
+    if let Err(e) = state.store.put(&rec.key, data).await {
+        let _ = state.files.abort_upload(&token).await;
+        return Err(e.into());
+    }
+    state
+        .files
+        .mark_uploaded(&token, size, now_millis())
+        .await?;
     Ok((axum::http::StatusCode::OK, "").into_response())
 }
 

@@ -31,7 +31,7 @@ CREATE TABLE files (
     name         TEXT    NOT NULL,
     content_type TEXT    NOT NULL,
     size         INTEGER,
-    state        TEXT    NOT NULL CHECK (state IN ('pending', 'ready')),
+    state        TEXT    NOT NULL CHECK (state IN ('pending', 'uploading', 'ready')),
     -- No foreign key: result files may outlive the job record that produced them.
     job_id       TEXT,
     created_at   INTEGER NOT NULL,
