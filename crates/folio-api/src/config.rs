@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use folio_render::Limits;
 
+use crate::service::fetch::AllowList;
+
 /// API settings; every limit is named here with its default.
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
@@ -39,6 +41,9 @@ pub struct ApiConfig {
     pub job_lease: Duration,
     /// Time and size limits for fetching `url` inputs from other servers.
     pub fetch_timeout: Duration,
+    /// Ranges and host names fetched from although refused by default (loopback, private,
+    /// link-local…): for intranet servers holding the PDFs.
+    pub fetch_allow: AllowList,
     /// Seconds between expiry sweeps.
     pub sweep_interval: Duration,
 }
@@ -62,6 +67,7 @@ impl Default for ApiConfig {
             max_queued_jobs: 1000,
             job_lease: Duration::from_secs(30),
             fetch_timeout: Duration::from_secs(60),
+            fetch_allow: AllowList::default(),
             sweep_interval: Duration::from_secs(60),
         }
     }

@@ -52,11 +52,7 @@ impl AppState {
         jobs: Arc<dyn JobQueue>,
         files: Arc<dyn FileIndex>,
     ) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(config.fetch_timeout)
-            .connect_timeout(config.fetch_timeout)
-            .user_agent(concat!("Folio/", env!("CARGO_PKG_VERSION")))
-            .build()
+        let http = service::fetch::guarded_client(config.fetch_timeout, config.fetch_allow.clone())
             .expect("HTTP client configuration is valid");
         let renders = tokio::sync::Semaphore::new(config.max_concurrent_renders.max(1));
         Self(Arc::new(Inner {

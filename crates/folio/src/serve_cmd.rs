@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
+use folio_api::service::fetch::AllowList;
 use folio_api::{ApiConfig, AppState};
 use folio_jobs::{JobQueue, SqliteRepo};
 use folio_render::Limits;
@@ -77,6 +78,11 @@ pub struct ServeArgs {
     /// Time limit for fetching `url` inputs from other servers.
     #[arg(long, env = "FOLIO_FETCH_TIMEOUT_SECS", default_value_t = 60)]
     pub fetch_timeout_secs: u64,
+    /// Comma-separated CIDR ranges, addresses or exact host names that `url` inputs may be
+    /// fetched from although refused by default (loopback, private, link-local, …), e.g.
+    /// `10.0.0.0/8,intranet.example`.
+    #[arg(long, env = "FOLIO_FETCH_ALLOW", value_delimiter = ',')]
+    pub fetch_allow: Vec<String>,
     /// Seconds between sweeps of expired files and jobs.
     #[arg(long, env = "FOLIO_SWEEP_INTERVAL_SECS", default_value_t = 60)]
     pub sweep_interval_secs: u64,
@@ -107,6 +113,9 @@ impl ServeArgs {
             public_url.starts_with("http://") || public_url.starts_with("https://"),
             "--public-url must start with http:// or https:// (got '{public_url}')"
         );
+        // Empty entries (an empty variable, a trailing comma) are skipped, not refused.
+        let fetch_allow = AllowList::parse(&self.fetch_allow.join(","))
+            .map_err(|e| anyhow::anyhow!("--fetch-allow: {e}"))?;
         Ok(ApiConfig {
             public_url,
             api_keys: self
@@ -132,6 +141,7 @@ impl ServeArgs {
             max_queued_jobs: self.max_queued_jobs,
             job_lease: Duration::from_secs(self.job_lease_secs),
             fetch_timeout: Duration::from_secs(self.fetch_timeout_secs),
+            fetch_allow,
             sweep_interval: Duration::from_secs(self.sweep_interval_secs.max(1)),
             ..ApiConfig::default()
         })

@@ -99,7 +99,8 @@ fn async_tiff_placeholder_is_the_tiff() {
 
 #[test]
 fn upload_kinds() {
-    let s = Server::start(&[]);
+    // The "other server" below listens on loopback, refused unless allowed.
+    let s = Server::start(&["--fetch-allow", "127.0.0.1/32"]);
     let pdf = std::fs::read(fixture("pysf-minimal-document.pdf")).unwrap();
     // Multipart /file/upload.
     let form = reqwest::blocking::multipart::Form::new().part(
@@ -201,7 +202,7 @@ fn serve_once(body: Vec<u8>, path: &str) -> String {
 
 #[test]
 fn convert_from_another_servers_url_and_a_file_part() {
-    let s = Server::start(&[]);
+    let s = Server::start(&["--fetch-allow", "127.0.0.1/32"]);
     let pdf = std::fs::read(fixture("qpdf-boxes.pdf")).unwrap();
     // Unencoded foreign URL with its own `&`, followed by real parameters.
     let remote = serve_once(pdf.clone(), "/get?id=7&token=abc");

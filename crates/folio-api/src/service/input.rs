@@ -6,6 +6,7 @@ use folio_jobs::{FileRecord, FileState, now_millis};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
+use super::fetch;
 use super::naming::{file_key, new_token, own_token, sanitize_name};
 use crate::params::Params;
 use crate::{ApiError, AppState};
@@ -146,6 +147,9 @@ pub async fn load(state: &AppState, source: &Source) -> Result<Vec<u8>, ApiError
     }
 }
 
+/// Fetch another server's URL within the time and size limits. Destinations on this server's
+/// own networks are refused unless allowed (see [`super::fetch`]): the IP-literal host here, host
+/// names and redirect hops inside the client.
 async fn fetch(
     state: &AppState,
     url: &str,
@@ -153,16 +157,24 @@ async fn fetch(
     pass: Option<&str>,
 ) -> Result<Vec<u8>, ApiError> {
     let limits = &state.config.limits;
-    let mut req = state.http.get(url);
+    let shown = shorten(url);
+    let parsed = url::Url::parse(url)
+        .map_err(|e| ApiError::new(452, format!("Invalid URL '{shown}': {e}.")))?;
+    fetch::check_url(&parsed, &state.config.fetch_allow)
+        .map_err(|blocked| blocked.to_api_error(&parsed, &shown))?;
+    let mut req = state.http.get(parsed.clone());
     if let Some(user) = user {
         req = req.basic_auth(user, pass);
     }
-    let shown = shorten(url);
-    let resp = req.send().await.map_err(|e| {
-        ApiError::bad_request(format!(
-            "The input URL '{shown}' could not be fetched: {e}."
-        ))
-    })?;
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| match fetch::blocked_cause(&e) {
+            Some(blocked) => blocked.to_api_error(&parsed, &shown),
+            None => ApiError::bad_request(format!(
+                "The input URL '{shown}' could not be fetched: {e}."
+            )),
+        })?;
     let status = resp.status();
     if !status.is_success() {
         let code = if matches!(status.as_u16(), 401 | 403) {

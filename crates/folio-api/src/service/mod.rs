@@ -1,5 +1,6 @@
 //! The operations behind the routes, shared by synchronous requests and the async workers.
 
 pub mod conversion;
+pub mod fetch;
 pub mod input;
 pub mod naming;
