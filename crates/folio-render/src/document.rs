@@ -50,6 +50,64 @@ fn decode_text(b: &[u8]) -> String {
     b.iter().map(|&c| c as char).collect()
 }
 
+/// Refuse a document holding an image that would decode to more than `limits.max_image_bytes`,
+/// before the engine decodes it whole. Only stream dictionaries are read, not their data.
+fn check_images(pdf: &Pdf, limits: &Limits) -> Result<(), Error> {
+    use hayro::hayro_syntax::object::dict::keys::{
+        BITS_PER_COMPONENT, COLORSPACE, HEIGHT, IMAGE, IMAGE_MASK, SUBTYPE, WIDTH,
+    };
+    use hayro::hayro_syntax::object::{Name, Object};
+    let scan = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        for obj in pdf.objects() {
+            let Object::Stream(stream) = obj else {
+                continue;
+            };
+            let dict = stream.dict();
+            if dict
+                .get::<Name>(SUBTYPE)
+                .is_none_or(|n| n.as_ref() != IMAGE)
+            {
+                continue;
+            }
+            let w = dict.get::<f64>(WIDTH).unwrap_or(0.0).max(0.0);
+            let h = dict.get::<f64>(HEIGHT).unwrap_or(0.0).max(0.0);
+            let mask = dict.get::<bool>(IMAGE_MASK).unwrap_or(false);
+            let bits = if mask {
+                1.0
+            } else {
+                dict.get::<f64>(BITS_PER_COMPONENT)
+                    .unwrap_or(8.0)
+                    .clamp(1.0, 16.0)
+            };
+            // Colour spaces given by name are exact; arrays (ICC, Indexed, ...) count as 4 channels.
+            let channels = match dict.get::<Name>(COLORSPACE) {
+                _ if mask => 1.0,
+                Some(n) if n.as_ref() == b"DeviceGray" || n.as_ref() == b"CalGray" => 1.0,
+                Some(n) if n.as_ref() == b"DeviceRGB" || n.as_ref() == b"CalRGB" => 3.0,
+                _ => 4.0,
+            };
+            let bytes = w * h * channels * bits / 8.0;
+            if bytes > limits.max_image_bytes as f64 {
+                return Some((w, h, bytes));
+            }
+        }
+        None
+    }));
+    match scan {
+        Ok(Some((w, h, bytes))) => Err(Error::LimitExceeded {
+            limit: Limit::ImageBytes,
+            message: format!(
+                "The PDF contains an image of {w} × {h} pixels that would decode to {:.0} MiB; \
+                 the limit is {} MiB per image.",
+                bytes / 1048576.0,
+                limits.max_image_bytes / (1024 * 1024)
+            ),
+        }),
+        // A document the scan cannot walk is left to the renderer, which copes with damage.
+        Ok(None) | Err(_) => Ok(()),
+    }
+}
+
 /// A page's size in PDF points (1/72 inch) as it is displayed: crop box clipped to the media box,
 /// with `/Rotate` applied (a 90° page reports its height as width).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,6 +152,7 @@ impl Document {
         if pdf.pages().is_empty() {
             return Err(Error::Damaged("no page of it could be found".into()));
         }
+        check_images(&pdf, limits)?;
         Ok(Self { pdf })
     }
 
@@ -226,6 +285,27 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(e.code(), 442, "{e}");
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_when_opened() {
+        let e = Document::open(
+            crate::testpdf::image_bomb(30_000, 30_000),
+            "",
+            &Limits::default(),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.code(), 400, "{e}");
+        assert!(e.to_string().contains("30000 × 30000"), "{e}");
+        assert!(
+            Document::open(
+                crate::testpdf::image_bomb(2000, 2000),
+                "",
+                &Limits::default()
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub enum Limit {
     InputBytes,
     /// Pixels of one rendered page (width × height).
     PagePixels,
+    /// Decoded bytes of one image inside the document.
+    ImageBytes,
 }
 
 /// Everything that can go wrong turning a PDF into images.
@@ -77,7 +79,7 @@ impl Error {
                 ..
             } => 413,
             Error::LimitExceeded {
-                limit: Limit::PagePixels,
+                limit: Limit::PagePixels | Limit::ImageBytes,
                 ..
             } => 400,
             Error::Output(_) => 500,

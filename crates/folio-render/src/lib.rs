@@ -39,6 +39,10 @@ pub struct Limits {
     pub max_page_pixels: u64,
     /// Most pages one conversion may produce.
     pub max_pages: usize,
+    /// Most bytes one image inside the PDF may decode to (width × height × components × bits).
+    /// The engine decodes an image whole, so a few hundred KB of Flate data declaring
+    /// 30,000 × 30,000 grey pixels would cost 900 MB; such documents are refused when opened.
+    pub max_image_bytes: u64,
 }
 
 impl Default for Limits {
@@ -47,6 +51,7 @@ impl Default for Limits {
             max_input_bytes: 256 * 1024 * 1024,
             max_page_pixels: 64 * 1024 * 1024,
             max_pages: 10_000,
+            max_image_bytes: 512 * 1024 * 1024,
         }
     }
 }

@@ -44,3 +44,46 @@ pub fn with_pages(pages: usize, w: f32, h: f32) -> Vec<u8> {
     );
     out
 }
+
+/// A one-page PDF drawing a `w` × `h` grey image whose Flate data is tiny (all zeros): the
+/// decompression bomb the image limit exists for.
+pub fn image_bomb(w: u32, h: u32) -> Vec<u8> {
+    // A stored-nothing zlib stream is enough: the limit is checked before any decoding.
+    let data: &[u8] = &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
+    let content = "q 100 0 0 100 0 0 cm /Im0 Do Q";
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
+    ];
+    let mut img = format!(
+        "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length {} >>\nstream\n",
+        data.len()
+    )
+    .into_bytes();
+    img.extend_from_slice(data);
+    img.extend_from_slice(b"\nendstream");
+    objects.push(img);
+    let mut offsets = vec![];
+    for (i, obj) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", i + 1).bytes());
+        out.extend(obj);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    out
+}

@@ -57,6 +57,9 @@ pub struct ConvertArgs {
     /// Most pixels of one rendered page, in megapixels.
     #[arg(long, default_value_t = Limits::default().max_page_pixels as f64 / 1e6)]
     max_page_megapixels: f64,
+    /// Most bytes one image inside the PDF may decode to, in MiB (decompression-bomb guard).
+    #[arg(long, default_value_t = Limits::default().max_image_bytes / (1024 * 1024))]
+    max_image_mib: u64,
     /// Most pages converted in one run.
     #[arg(long, default_value_t = Limits::default().max_pages)]
     max_pages: usize,
@@ -101,6 +104,7 @@ fn convert_file(args: &ConvertArgs) -> anyhow::Result<usize> {
         max_input_bytes: args.max_input_mib.saturating_mul(1024 * 1024),
         max_page_pixels: (args.max_page_megapixels * 1e6) as u64,
         max_pages: args.max_pages,
+        max_image_bytes: args.max_image_mib.saturating_mul(1024 * 1024),
     };
     let opts = RenderOptions {
         format: match args.format {

@@ -54,6 +54,9 @@ pub struct ServeArgs {
     /// Most pixels of one rendered page, in megapixels.
     #[arg(long, env = "FOLIO_MAX_PAGE_MEGAPIXELS", default_value_t = Limits::default().max_page_pixels as f64 / 1e6)]
     pub max_page_megapixels: f64,
+    /// Most bytes one image inside a PDF may decode to, in MiB (decompression-bomb guard).
+    #[arg(long, env = "FOLIO_MAX_IMAGE_MIB", default_value_t = Limits::default().max_image_bytes / (1024 * 1024))]
+    pub max_image_mib: u64,
     /// Most pages one conversion may produce.
     #[arg(long, env = "FOLIO_MAX_PAGES", default_value_t = Limits::default().max_pages)]
     pub max_pages: usize,
@@ -130,6 +133,7 @@ impl ServeArgs {
                 max_input_bytes: self.max_input_mib.saturating_mul(1024 * 1024),
                 max_page_pixels: (self.max_page_megapixels * 1e6) as u64,
                 max_pages: self.max_pages,
+                max_image_bytes: self.max_image_mib.saturating_mul(1024 * 1024),
             },
             default_dpi: self.default_dpi,
             max_body_bytes: self.max_upload_mib.saturating_mul(1024 * 1024),
