@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use clap::Args;
 use folio_api::service::fetch::AllowList;
 use folio_api::{ApiConfig, AppState};
@@ -193,7 +194,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
-        .with_context(|| format!("listening on {}", args.listen))?;
+        .with_context(|| format!("listening on {}", args.listen))?
+        // Without TCP_NODELAY a streamed file waits for the client's delayed ACK (~40 ms a
+        // download on keep-alive connections): measured 44 → 188 pages/s end to end.
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
     tracing::info!(listen = %args.listen, public_url = %config.public_url, data_dir = %args.data_dir.display(), "Folio is serving");
     let mut rx = stop_rx.clone();
     let server = axum::serve(listener, folio_api::app(state)).with_graceful_shutdown(async move {
