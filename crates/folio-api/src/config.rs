@@ -25,6 +25,8 @@ pub struct ApiConfig {
     pub default_dpi: f32,
     /// Largest request body (uploads, multipart conversions), in bytes.
     pub max_body_bytes: usize,
+    /// A request body not fully received in this time answers 408 (slow-loris uploads).
+    pub body_timeout: Duration,
     /// A synchronous conversion that takes longer answers 445 (use `async=true`).
     pub sync_timeout: Duration,
     /// Wall-clock budget of one async job.
@@ -59,6 +61,7 @@ impl Default for ApiConfig {
             limits: Limits::default(),
             default_dpi: 150.0,
             max_body_bytes: 256 * 1024 * 1024,
+            body_timeout: Duration::from_secs(300),
             sync_timeout: Duration::from_secs(120),
             job_timeout: Duration::from_secs(30 * 60),
             max_concurrent_renders: 2,

@@ -49,6 +49,9 @@ pub struct ServeArgs {
     /// Largest request body (uploads, multipart conversions), in MiB.
     #[arg(long, env = "FOLIO_MAX_UPLOAD_MIB", default_value_t = 256)]
     pub max_upload_mib: usize,
+    /// A request body not fully received within this answers 408 (slow uploads).
+    #[arg(long, env = "FOLIO_BODY_TIMEOUT_SECS", default_value_t = 300)]
+    pub body_timeout_secs: u64,
     /// Largest PDF accepted for conversion, in MiB.
     #[arg(long, env = "FOLIO_MAX_INPUT_MIB", default_value_t = 256)]
     pub max_input_mib: u64,
@@ -138,6 +141,7 @@ impl ServeArgs {
             },
             default_dpi: self.default_dpi,
             max_body_bytes: self.max_upload_mib.saturating_mul(1024 * 1024),
+            body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
             sync_timeout: Duration::from_secs(self.sync_timeout_secs),
             job_timeout: Duration::from_secs(self.job_timeout_secs),
             max_concurrent_renders: self.max_concurrent_renders.max(1),

@@ -258,3 +258,59 @@ fn generated_bombs_end_in_an_answer_and_the_server_stays_up() {
         assert_eq!(alive, 200, "server down after {what}");
     }
 }
+
+/// A client that trickles its upload gets 408 once the body timeout passes; an oversized body
+/// gets 413; the server keeps serving others meanwhile.
+#[test]
+fn slow_and_oversized_uploads_are_cut_off() {
+    use std::io::{Read, Write};
+    let s = Server::start(&["--body-timeout-secs", "2", "--max-upload-mib", "1"]);
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    write!(conn, "POST /file/upload/base64 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nfile=").unwrap();
+    let started = std::time::Instant::now();
+    conn.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let mut answer = Vec::new();
+    while started.elapsed() < Duration::from_secs(10) {
+        let _ = conn.write_all(b"A");
+        let mut buf = [0u8; 4096];
+        match conn.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                answer.extend_from_slice(&buf[..n]);
+                break;
+            }
+            Err(_) => {}
+        }
+        let (alive, _) = s.get_json("/account/credit/balance");
+        assert_eq!(alive, 200);
+    }
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // 2 MiB against a 1 MiB limit: the answer is 413, sent before the client finishes sending.
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    let len = 2 * 1024 * 1024;
+    write!(
+        conn,
+        "POST /file/upload/base64 HTTP/1.1\r\nHost: x\r\nContent-Length: {len}\r\n\r\n"
+    )
+    .unwrap();
+    let chunk = vec![b'A'; 64 * 1024];
+    for _ in 0..len / chunk.len() {
+        if conn.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut buf = [0u8; 512];
+    let n = conn.read(&mut buf).unwrap_or(0);
+    let text = String::from_utf8_lossy(&buf[..n]);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+}

@@ -84,7 +84,7 @@ pub async fn put(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let body = read_body(req, state.config.max_body_bytes).await?;
+    let body = read_body(req, &state).await?;
     let data = if content_type.to_ascii_lowercase().starts_with("multipart/")
         || multipart_boundary(&content_type, &body).is_some()
     {
