@@ -314,3 +314,44 @@ fn slow_and_oversized_uploads_are_cut_off() {
     let text = String::from_utf8_lossy(&buf[..n]);
     assert!(text.starts_with("HTTP/1.1 413"), "{text}");
 }
+
+/// Past `--max-queued-jobs` waiting jobs, async requests get 429 with a message; the accepted
+/// ones still finish.
+#[test]
+fn a_full_queue_answers_429() {
+    let s = Server::start(&[
+        "--max-queued-jobs",
+        "2",
+        "--workers",
+        "1",
+        "--render-threads",
+        "1",
+    ]);
+    let url = s.upload(&fixture("qpdf-rotated.pdf"));
+    let mut accepted = vec![];
+    let mut refused = 0;
+    for _ in 0..8 {
+        let (status, j) = s.get_json(&format!(
+            "/pdf/convert/to/png?async=true&profiles={{'RenderingResolution':300}}&url={url}"
+        ));
+        match status {
+            200 => accepted.push(j["jobId"].as_str().unwrap().to_string()),
+            429 => {
+                refused += 1;
+                assert!(
+                    j["message"].as_str().unwrap().contains("Too many requests"),
+                    "{j}"
+                );
+            }
+            other => panic!("{other}: {j}"),
+        }
+    }
+    assert!(refused >= 1, "no 429 with a queue of 2");
+    assert!(accepted.len() >= 2, "{accepted:?}");
+    for id in accepted {
+        assert_eq!(
+            s.wait_job(&id, Duration::from_secs(120))["status"],
+            "success"
+        );
+    }
+}
