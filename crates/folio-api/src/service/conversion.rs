@@ -138,6 +138,12 @@ impl Profiles {
                 format!("Profiles parsing error: {e}. 'profiles' must be a JSON object."),
             )
         })?;
+        if !value.is_object() {
+            return Err(ApiError::new(
+                444,
+                "Profiles parsing error: 'profiles' must be a JSON object.",
+            ));
+        }
         let mut props = serde_json::Map::new();
         collect_props(&value, &mut props);
         let mut out = Self::default();
@@ -364,4 +370,44 @@ fn render_into_store(
     })
     .map_err(|e| failure.take().unwrap_or_else(|| e.into()))?;
     Ok(urls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn profiles_shapes_and_leniency() {
+        let p = Profiles::parse(Some("{ 'ImageBitsPerPixel': 'BPP1' }")).unwrap();
+        assert_eq!(p.color, Some("bw"));
+        let p = Profiles::parse(Some(
+            r#"{ "profiles": [ { "profile1": { "JPEGQuality": "40", /* comment */ "imagebitsperpixel": "bpp8" } } ] }"#,
+        ))
+        .unwrap();
+        assert_eq!((p.jpeg_quality, p.color), (Some(40), Some("gray")));
+        let p = Profiles::parse(Some(
+            "{RenderingResolution: 300, TextSmoothingMode: 'HighQuality'}",
+        ))
+        .unwrap();
+        assert_eq!(p.dpi, Some(300.0));
+        for bad in [
+            "{bad",
+            "'text'",
+            "{JPEGQuality: 500}",
+            "{ImageBitsPerPixel: 'BPP7'}",
+            "{DPI: 0}",
+        ] {
+            assert_eq!(Profiles::parse(Some(bad)).unwrap_err().status, 444, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_profiles_text_parses_or_is_444(text in "[{}\\[\\]'\":,/* a-zA-Z0-9.-]{0,80}") {
+            if let Err(e) = Profiles::parse(Some(&text)) {
+                prop_assert_eq!(e.status, 444);
+            }
+        }
+    }
 }
