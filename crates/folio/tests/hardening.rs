@@ -355,3 +355,32 @@ fn a_full_queue_answers_429() {
         );
     }
 }
+
+/// A client that never finishes its headers is disconnected after the header timeout, and
+/// other clients are served meanwhile.
+#[test]
+fn unfinished_headers_are_cut_off() {
+    use std::io::{Read, Write};
+    let s = Server::start(&["--header-timeout-secs", "2"]);
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    conn.write_all(b"GET /account/credit/balance HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(s.get_json("/account/credit/balance").0, 200);
+    let mut buf = [0u8; 256];
+    let closed = matches!(conn.read(&mut buf), Ok(0))
+        || conn.read(&mut buf).is_err_and(|e| {
+            e.kind() != std::io::ErrorKind::WouldBlock && e.kind() != std::io::ErrorKind::TimedOut
+        });
+    assert!(
+        closed || String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408"),
+        "connection still open"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+}
