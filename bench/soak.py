@@ -3,7 +3,8 @@
 
 Normally started by bench/soak.sh (builds folio, starts the server, sets BASE/SERVER_PID).
 CLIENTS threads, each with one requests.Session, pick weighted random actions for DURATION s
-(stopping once MAX_REQUESTS requests were sent): a good corpus PDF (MANIFEST.tsv, not tagged
+(no new action once MAX_REQUESTS requests were sent; actions in flight finish, so the
+count may overshoot, e.g. by a 352-page document's downloads): a good corpus PDF (MANIFEST.tsv, not tagged
 malformed, with its password) converted sync (png/jpg/webp, every page downloaded) or async
 (/job/check every 100 ms, every page downloaded); a malformed corpus file (200 or 442); bombs
 built here: 1440000² pt MediaBox (400), 30000² DeviceRGB Flate image with a tiny stream (400),
@@ -184,7 +185,8 @@ def main():
             unexpected.append(f"job {jid}: expected {sorted(jobs[jid])}, got {b}")
     hwm, alive = server_state()
     print(f"Folio soak: {wall:.1f} s, {CLIENTS} clients, {n_requests} requests "
-          f"({n_requests / wall:.1f}/s), max {MAX_REQUESTS}, {os.cpu_count()} CPUs\n")
+          f"({n_requests / wall:.1f}/s), {os.cpu_count()} CPUs; stopped by "
+          f"{'MAX_REQUESTS=%d' % MAX_REQUESTS if n_requests >= MAX_REQUESTS else 'DURATION=%g s' % DURATION}\n")
     print("requests by kind:", ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     print("responses by HTTP code:", ", ".join(f"{k} {n}" for k, n in sorted(codes.items(), key=str)))
     print(f"unexpected responses: {len(unexpected)}")
