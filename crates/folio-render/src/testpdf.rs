@@ -1,71 +1,8 @@
 //! Tiny PDFs written from scratch for tests that need a document of a given shape.
 
-/// A PDF with `pages` pages of `w` × `h` points, each drawing a grey square whose shade depends
-/// on the page index (so pages can be told apart in output).
-pub fn with_pages(pages: usize, w: f32, h: f32) -> Vec<u8> {
-    let mut objects: Vec<String> = vec![
-        "<< /Type /Catalog /Pages 2 0 R >>".into(),
-        String::new(), // the page tree, filled in below
-    ];
-    let mut kids = vec![];
-    for i in 0..pages {
-        let content = format!("{} g 10 10 50 50 re f", (i % 10) as f32 / 10.0);
-        objects.push(format!(
-            "<< /Length {} >>\nstream\n{content}\nendstream",
-            content.len()
-        ));
-        let content_id = objects.len();
-        objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w} {h}] /Contents {content_id} 0 R >>"
-        ));
-        kids.push(format!("{} 0 R", objects.len()));
-    }
-    objects[1] = format!(
-        "<< /Type /Pages /Kids [{}] /Count {pages} >>",
-        kids.join(" ")
-    );
+/// Number the object bodies 1..=n (the catalog must be object 1) and add the xref and trailer.
+fn assemble(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = vec![];
-    for (i, obj) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{obj}\nendobj\n", i + 1).bytes());
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
-    for o in offsets {
-        out.extend(format!("{o:010} 00000 n \n").bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .bytes(),
-    );
-    out
-}
-
-/// A one-page PDF drawing a `w` × `h` grey image whose Flate data is tiny (all zeros): the
-/// decompression bomb the image limit exists for.
-pub fn image_bomb(w: u32, h: u32) -> Vec<u8> {
-    // A stored-nothing zlib stream is enough: the limit is checked before any decoding.
-    let data: &[u8] = &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
-    let content = "q 100 0 0 100 0 0 cm /Im0 Do Q";
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut objects: Vec<Vec<u8>> = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
-        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
-    ];
-    let mut img = format!(
-        "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length {} >>\nstream\n",
-        data.len()
-    )
-    .into_bytes();
-    img.extend_from_slice(data);
-    img.extend_from_slice(b"\nendstream");
-    objects.push(img);
     let mut offsets = vec![];
     for (i, obj) in objects.iter().enumerate() {
         offsets.push(out.len());
@@ -86,4 +23,56 @@ pub fn image_bomb(w: u32, h: u32) -> Vec<u8> {
         .bytes(),
     );
     out
+}
+
+fn stream(dict_extra: &str, data: &[u8]) -> Vec<u8> {
+    let mut s = format!("<< {dict_extra} /Length {} >>\nstream\n", data.len()).into_bytes();
+    s.extend_from_slice(data);
+    s.extend_from_slice(b"\nendstream");
+    s
+}
+
+/// A PDF with `pages` pages of `w` × `h` points, each drawing a grey square whose shade depends
+/// on the page index (so pages can be told apart in output).
+pub fn with_pages(pages: usize, w: f32, h: f32) -> Vec<u8> {
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        Vec::new(), // the page tree, filled in below
+    ];
+    let mut kids = vec![];
+    for i in 0..pages {
+        let content = format!("{} g 10 10 50 50 re f", (i % 10) as f32 / 10.0);
+        objects.push(stream("", content.as_bytes()));
+        let content_id = objects.len();
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w} {h}] /Contents {content_id} 0 R >>"
+            )
+            .into_bytes(),
+        );
+        kids.push(format!("{} 0 R", objects.len()));
+    }
+    objects[1] = format!(
+        "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+        kids.join(" ")
+    )
+    .into_bytes();
+    assemble(&objects)
+}
+
+/// A one-page PDF drawing a `w` × `h` grey image whose Flate data is tiny (all zeros): the
+/// decompression bomb the image limit exists for.
+pub fn image_bomb(w: u32, h: u32) -> Vec<u8> {
+    // An empty zlib stream is enough: the limit is checked before any decoding.
+    let zlib: &[u8] = &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
+    assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        stream("", b"q 100 0 0 100 0 0 cm /Im0 Do Q"),
+        stream(
+            &format!("/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode"),
+            zlib,
+        ),
+    ])
 }

@@ -32,7 +32,7 @@ pub async fn tiff(State(s): State<AppState>, P(p): P) -> Result<Response, ApiErr
 
 async fn convert(state: AppState, format: Format, p: Params) -> Result<Response, ApiError> {
     let is_async = p.bool("async", false)?;
-    let mut job = ConvertJob::from_params(&state, format, &p).await?;
+    let job = ConvertJob::from_params(&state, format, &p).await?;
     let id = new_token();
     if is_async {
         return enqueue(&state, id, job).await;
@@ -58,7 +58,6 @@ async fn convert(state: AppState, format: Format, p: Params) -> Result<Response,
             ));
         }
     };
-    job.placeholder = None;
     let mut body = json!({
         "url": outcome.urls.first(),
         "pageCount": outcome.page_count,
