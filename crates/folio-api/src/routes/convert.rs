@@ -6,15 +6,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::State;
 use axum::response::Response;
-use folio_jobs::{FileRecord, FileState, NewJob, now_millis};
+use folio_jobs::{NewJob, now_millis};
 use folio_render::Format;
 use serde_json::json;
 
 use crate::extract::P;
 use crate::params::Params;
 use crate::service::conversion::{ConvertJob, Progress, run};
-use crate::service::input::content_type_for;
-use crate::service::naming::{file_key, file_url, iso_time, new_token};
+use crate::service::naming::{file_record, file_url, iso_time, new_token};
 use crate::{ApiError, AppState, success};
 
 pub async fn png(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
@@ -90,17 +89,7 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
         + state.config.job_timeout.as_millis() as i64;
     state
         .files
-        .insert_file(FileRecord {
-            token: token.clone(),
-            key: file_key(&token),
-            name: name.clone(),
-            content_type: content_type_for(&name).to_string(),
-            size: None,
-            state: FileState::Pending,
-            job_id: Some(id.clone()),
-            created_at: now,
-            expires_at,
-        })
+        .insert_file(file_record(&token, &name, None, Some(&id), expires_at))
         .await?;
     job.placeholder = Some(token.clone());
     let params = serde_json::to_value(&job).map_err(|e| ApiError::internal("job parameters", e))?;

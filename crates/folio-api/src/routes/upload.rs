@@ -12,7 +12,7 @@ use crate::extract::{P, read_body};
 use crate::params::multipart_boundary;
 use crate::service::conversion::expiration;
 use crate::service::input::{content_type_for, load, store_upload};
-use crate::service::naming::{file_key, file_url, new_token, presigned_url, sanitize_name};
+use crate::service::naming::{file_record, file_url, new_token, presigned_url, sanitize_name};
 use crate::{ApiError, AppState, success};
 
 /// Standard base64 that does not insist on `=` padding (clients strip it).
@@ -41,17 +41,10 @@ pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Respons
     state
         .files
         .insert_file(FileRecord {
-            token: token.clone(),
-            key: file_key(&token),
-            name: name.clone(),
             content_type: p
                 .get("contenttype")
                 .map_or_else(|| content_type_for(&name).to_string(), str::to_string),
-            size: None,
-            state: FileState::Pending,
-            job_id: None,
-            created_at: now,
-            expires_at,
+            ..file_record(&token, &name, None, None, expires_at)
         })
         .await?;
     Ok(success(json!({

@@ -10,12 +10,12 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Instant;
 
 use bytes::Bytes;
-use folio_jobs::{FileRecord, FileState, RepoError, now_millis};
+use folio_jobs::{RepoError, now_millis};
 use folio_render::{ColorMode, Document, Format, PageSpec, RenderOptions, Resolution};
 use serde::{Deserialize, Serialize};
 
-use super::input::{Source, content_type_for, load, source_from_params};
-use super::naming::{file_key, file_url, sanitize_name, stem};
+use super::input::{Source, load, source_from_params};
+use super::naming::{file_key, file_record, file_url, sanitize_name, stem};
 use crate::params::Params;
 use crate::{ApiError, AppState};
 
@@ -295,17 +295,7 @@ fn render_into_store(
     let stopped = || folio_render::Error::Output("stopped: the conversion ran out of time".into());
     // Record a stored result; a re-run after a crash records the same token again, harmlessly.
     let record = |token: &str, name: &str, size: u64| -> Result<(), ApiError> {
-        let rec = FileRecord {
-            token: token.to_string(),
-            key: file_key(token),
-            name: name.to_string(),
-            content_type: content_type_for(name).to_string(),
-            size: Some(size),
-            state: FileState::Ready,
-            job_id: Some(job_id.to_string()),
-            created_at: now_millis(),
-            expires_at,
-        };
+        let rec = file_record(token, name, Some(size), Some(job_id), expires_at);
         match rt.block_on(state.files.insert_file(rec)) {
             Ok(()) | Err(RepoError::Duplicate(_)) => Ok(()),
             Err(e) => Err(e.into()),

@@ -2,12 +2,12 @@
 //! storage, never over HTTP), or another server's http(s) URL (fetched with time and size limits).
 
 use bytes::Bytes;
-use folio_jobs::{FileRecord, FileState, now_millis};
+use folio_jobs::{FileState, now_millis};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::fetch;
-use super::naming::{file_key, new_token, own_token, sanitize_name};
+use super::naming::{file_key, file_record, new_token, own_token, sanitize_name};
 use crate::params::Params;
 use crate::{ApiError, AppState};
 
@@ -94,23 +94,17 @@ pub async fn store_upload(
     expiration_minutes: u64,
 ) -> Result<String, ApiError> {
     let token = new_token();
-    let key = file_key(&token);
     let size = data.len() as u64;
-    state.store.put(&key, data).await?;
-    let now = now_millis();
+    state.store.put(&file_key(&token), data).await?;
     state
         .files
-        .insert_file(FileRecord {
-            token: token.clone(),
-            key,
-            name: name.to_string(),
-            content_type: content_type_for(name).to_string(),
-            size: Some(size),
-            state: FileState::Ready,
-            job_id: None,
-            created_at: now,
-            expires_at: now + expiration_minutes as i64 * 60_000,
-        })
+        .insert_file(file_record(
+            &token,
+            name,
+            Some(size),
+            None,
+            now_millis() + expiration_minutes as i64 * 60_000,
+        ))
         .await?;
     Ok(token)
 }

@@ -62,6 +62,32 @@ pub fn stem(name: &str) -> &str {
     }
 }
 
+/// A file record with its derived fields filled in: the storage key from the token, the MIME
+/// type from the name, created now; `Ready` with a known `size`, `Pending` without one.
+pub fn file_record(
+    token: &str,
+    name: &str,
+    size: Option<u64>,
+    job_id: Option<&str>,
+    expires_at: i64,
+) -> folio_jobs::FileRecord {
+    folio_jobs::FileRecord {
+        token: token.to_string(),
+        key: file_key(token),
+        name: name.to_string(),
+        content_type: super::input::content_type_for(name).to_string(),
+        size,
+        state: if size.is_some() {
+            folio_jobs::FileState::Ready
+        } else {
+            folio_jobs::FileState::Pending
+        },
+        job_id: job_id.map(str::to_string),
+        created_at: folio_jobs::now_millis(),
+        expires_at,
+    }
+}
+
 /// Storage key of a file's bytes.
 pub fn file_key(token: &str) -> String {
     format!("files/{token}")
