@@ -10,8 +10,8 @@ client threads (shared queue, largest documents first) runs the PDF.co flow:
     to measure the server, not the sleep)   5 GET the placeholder url -> JSON list of page
     PNG urls, download each and check the PNG signature.
 Measures each document's latency (step 1 → last page downloaded) and overall documents,
-pages, wall s, pages/s, p50/p95 latency, failures by reason, server peak RSS (VmHWM) and
-CPU s (/proc/SERVER_PID), and this client's CPU s (it shares the cores with the server).
+pages, wall s, pages/s, p50/p95 latency, failures by reason, peak RSS and CPU s of the
+server with its render workers (bench/procstats.py), and this client's CPU s (it shares the cores with the server).
 Prints markdown tables (plus CLI anchors); exits 1 on any failure (HTTP error, job not
 successful, non-PNG page, page count != manifest).
 Env: BASE (server URL), SERVER_PID, CORPUS, CLIENTS (4), ROUNDS (1), SETTING (label),
@@ -25,6 +25,8 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
 import concurrent.futures as cf, csv, queue, time
 from collections import Counter
 import requests
+sys.path.append(_here)  # after the stdlib, so only our own module comes from here
+import procstats
 
 BASE = os.environ["BASE"].rstrip("/")
 CORPUS = os.environ["CORPUS"]
@@ -104,17 +106,6 @@ def pct(xs, p):  # nearest-rank percentile
     xs = sorted(xs)
     return xs[max(0, -(-len(xs) * p // 100) - 1)] if xs else float("nan")
 
-def proc_stats():
-    """Server peak RSS (MiB, VmHWM) and CPU seconds (utime + stime), or (None, None)."""
-    try:
-        with open(f"/proc/{PID}/status") as f:
-            hwm = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
-        with open(f"/proc/{PID}/stat") as f:  # utime, stime: fields 14, 15 (after "comm")
-            st = f.read().rsplit(")", 1)[1].split()
-        return hwm, (int(st[11]) + int(st[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, StopIteration, ValueError, IndexError):
-        return None, None
-
 def main():
     with open(os.path.join(CORPUS, "MANIFEST.tsv"), encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -126,12 +117,14 @@ def main():
     q, out = queue.Queue(), []
     for r in sorted(rows, key=lambda r: -r["pages"]) * ROUNDS:  # largest first (balance)
         q.put(r)
+    tree = procstats.Tree(int(PID)) if PID else None
     t0 = time.perf_counter()
     with cf.ThreadPoolExecutor(CLIENTS) as ex:
         for fut in [ex.submit(client, q, out) for _ in range(CLIENTS)]:
             fut.result()
     wall = time.perf_counter() - t0
-    rss, cpu = proc_stats()
+    rss, cpu = (tree.peak_mib, tree.cpu_seconds()) if tree else (None, None)
+    if tree: tree.stop()
     mine = os.times().user + os.times().system
     lat = [ms for _, ms, _, f in out if f is None]
     pages = sum(p for _, _, p, _ in out)

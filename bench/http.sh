@@ -7,7 +7,7 @@
 # async=true, /job/check polled every 50 ms (PDF.co samples poll every 3 s; we poll fast
 # to measure the server, not the sleep), then download every page PNG. Prints a markdown
 # table: documents, pages, wall s, pages/s, p50/p95 document latency (upload start → last
-# page downloaded), failures by reason, server peak RSS (VmHWM) and CPU s; then the CLI
+# page downloaded), failures by reason, peak RSS and CPU s of server + render workers; then the CLI
 # anchors (mutool×2, pdftoppm from bench/cli.sh) and folio-http's ratio to each.
 # Server renders at its default 150 DPI, as bench/cli.sh does. Each client reuses one
 # keep-alive connection (requests.Session), as SDK clients do. Exits 1 if anything failed.
@@ -21,6 +21,7 @@
 #         WORKERS         server --workers                 (default: server's own)
 #         RENDERS         server --max-concurrent-renders  (default: server's own)
 #         RENDER_THREADS  server --render-threads          (default: server's own)
+#         ISOLATION       server --render-isolation process|inline (default: server's own)
 #         ANCHORS=1       re-run bench/cli.sh for the anchors (~90 s) before the HTTP run
 # e.g.    WORKERS=1 RENDERS=1 RENDER_THREADS=0 bash bench/http.sh
 set -euo pipefail
@@ -68,8 +69,9 @@ flags=(--listen "127.0.0.1:$PORT" --data-dir "$TMP/data")
 [[ -n ${WORKERS:-} ]] && flags+=(--workers "$WORKERS")
 [[ -n ${RENDERS:-} ]] && flags+=(--max-concurrent-renders "$RENDERS")
 [[ -n ${RENDER_THREADS:-} ]] && flags+=(--render-threads "$RENDER_THREADS")
+[[ -n ${ISOLATION:-} ]] && flags+=(--render-isolation "$ISOLATION")
 # Keep the server's environment from overriding the flags we did not pass.
-env -u FOLIO_WORKERS -u FOLIO_MAX_CONCURRENT_RENDERS -u FOLIO_RENDER_THREADS -u FOLIO_API_KEYS \
+env -u FOLIO_WORKERS -u FOLIO_MAX_CONCURRENT_RENDERS -u FOLIO_RENDER_THREADS -u FOLIO_API_KEYS -u FOLIO_RENDER_ISOLATION \
   -u FOLIO_PUBLIC_URL "$FOLIO" "${flags[@]}" > "$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 
@@ -81,7 +83,7 @@ done
 (( i < 300 )) || { log "server did not accept connections on port $PORT within 30 s"; exit 1; }
 
 export BASE=http://127.0.0.1:$PORT SERVER_PID
-export SETTING="workers ${WORKERS:-default}, max-concurrent-renders ${RENDERS:-default}, render-threads ${RENDER_THREADS:-default}"
+export SETTING="workers ${WORKERS:-default}, max-concurrent-renders ${RENDERS:-default}, render-threads ${RENDER_THREADS:-default}, render-isolation ${ISOLATION:-default}"
 log "server pid $SERVER_PID on $BASE ($SETTING); clients ${CLIENTS:-4}, rounds ${ROUNDS:-1}"
 rc=0
 python3 "$ROOT/bench/http.py" || rc=$?

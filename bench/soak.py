@@ -25,6 +25,8 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
 import csv, random, threading, time, zlib
 from collections import Counter, defaultdict
 import requests
+sys.path.append(_here)  # after the stdlib, so only our own module comes from here
+import procstats
 
 BASE = os.environ["BASE"].rstrip("/")
 CORPUS, PID = os.environ["CORPUS"], os.environ.get("SERVER_PID", "")
@@ -56,6 +58,13 @@ BOMBS = {  # name -> (bytes, acceptable codes)
     "bomb-cycle": (pdf({1: CAT, 2: b"<< /Type /Pages /Kids [3 0 R] /Count 2 >>",
         3: b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 4 0 R] /Count 2 >>",
         4: b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] >>"}), {200, 442}),
+    # Forms nested 8 deep, each drawing the next 10 times: 10^8 page fills from 2 KB; the render
+    # worker is killed at the page budget (soak.sh sets --page-timeout-secs 5).
+    "bomb-laughs": (pdf({1: CAT, 2: PAGES, 3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /XObject << /F 5 0 R >> >> /Contents 4 0 R >>", 4: stream(b"", b"/F Do"),
+        **{5 + i: stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /F %d 0 R >> >>" % (6 + i),
+                         b" ".join([b"/F Do"] * 10)) for i in range(7)},
+        12: stream(b"/Type /XObject /Subtype /Form /BBox [0 0 612 792]", b"0 0 612 792 re f")}), {445}),
 }
 
 def req(s, kind, method, url, expect, api=True, **kw):
@@ -154,12 +163,6 @@ def client(end, good, bad, enc):
 def pct(xs, p):
     xs = sorted(xs); return xs[max(0, -(-len(xs) * p // 100) - 1)] if xs else float("nan")
 
-def server_state():
-    try:
-        with open(f"/proc/{PID}/status") as f: st = dict(l.split(":", 1) for l in f)
-        return st.get("VmHWM", "n/a").strip(), not st["State"].strip().startswith(("Z", "X"))
-    except (OSError, KeyError, ValueError): return "n/a", False
-
 def main():
     with open(os.path.join(CORPUS, "MANIFEST.tsv"), encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -168,6 +171,7 @@ def main():
     good = sorted([r for r in rows if "malformed" not in r["tags"].split(",")], key=lambda r: len(r["data"]))
     bad = [r for r in rows if "malformed" in r["tags"].split(",")]
     enc = [r for r in good if r["password"]]
+    tree = procstats.Tree(int(PID)) if PID else None
     t0 = time.monotonic(); end = t0 + DURATION
     ts = [threading.Thread(target=client, args=(end, good, bad, enc)) for _ in range(CLIENTS)]
     for t in ts: t.start()
@@ -183,7 +187,9 @@ def main():
             else "failed-as-expected" if o in jobs[jid] else "unexpected-outcome"] += 1
         if st not in ("working", "unknown", None) and o not in jobs[jid]:
             unexpected.append(f"job {jid}: expected {sorted(jobs[jid])}, got {b}")
-    hwm, alive = server_state()
+    if tree: tree.stop()
+    hwm = f"{tree.peak_mib:.0f} MiB (server + up to {tree.max_workers} render workers)" if tree else "n/a"
+    alive = tree.alive() if tree else False
     print(f"Folio soak: {wall:.1f} s, {CLIENTS} clients, {n_requests} requests "
           f"({n_requests / wall:.1f}/s), {os.cpu_count()} CPUs; stopped by "
           f"{'MAX_REQUESTS=%d' % MAX_REQUESTS if n_requests >= MAX_REQUESTS else 'DURATION=%g s' % DURATION}\n")
@@ -196,7 +202,7 @@ def main():
     print("\n| kind | n | p50 ms | p95 ms | max ms |\n|---|--:|--:|--:|--:|")
     for k in sorted(lat): print(f"| {k} | {len(lat[k])} | {pct(lat[k], 50):.0f} | {pct(lat[k], 95):.0f} | {max(lat[k]):.0f} |")
     n5xx = sum(n for c, n in codes.items() if isinstance(c, int) and c >= 500)
-    print(f"\nserver pid {PID}: peak RSS (VmHWM) {hwm}, alive: {'yes' if alive else 'NO'}; 5xx: {n5xx}")
+    print(f"\nserver pid {PID}: peak RSS {hwm}, alive: {'yes' if alive else 'NO'}; 5xx: {n5xx}")
     return 1 if out["lost"] or n5xx or not alive else 0
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 # server killed, on exit), then runs bench/soak.py: CLIENTS concurrent clients for DURATION
 # seconds (at most MAX_REQUESTS requests) send a random mix of good corpus PDFs (sync and async,
 # every page downloaded), malformed corpus files, generated bombs (huge MediaBox, 30000² Flate
-# image, cyclic page tree), wrong passwords, bad/out-of-range pages, bad profiles, a missing url
+# image, cyclic page tree, forms nested 8 deep that would render for hours: the server runs with
+# --page-timeout-secs 5, so that one answers 445), wrong passwords, bad/out-of-range pages, bad profiles, a missing url
 # and an SSRF attempt, uploading through presigned URL + PUT and /file/upload. Loopback only.
 # Prints requests by kind, responses by HTTP code, unexpected responses, async job outcomes
 # (lost jobs = still working/unknown 120 s after the soak), latency per kind, server peak RSS
@@ -52,7 +53,8 @@ trap 'exit 130' INT TERM
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 env -u FOLIO_API_KEYS -u FOLIO_PUBLIC_URL -u FOLIO_FETCH_ALLOW \
-  "$FOLIO" --listen "127.0.0.1:$PORT" --data-dir "$TMP/data" > "$TMP/server.log" 2>&1 &
+  "$FOLIO" --listen "127.0.0.1:$PORT" --data-dir "$TMP/data" --page-timeout-secs 5 \
+  > "$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 
 for ((i = 0; i < 300; i++)); do  # up to 30 s for the listener

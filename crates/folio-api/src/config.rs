@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use folio_render::Limits;
+use folio_sandbox::{Isolation, SandboxConfig};
 
 use crate::service::fetch::AllowList;
 
@@ -48,6 +49,9 @@ pub struct ApiConfig {
     pub fetch_allow: AllowList,
     /// Seconds between expiry sweeps.
     pub sweep_interval: Duration,
+    /// Where conversions render and the per-page time budget. The library default renders
+    /// in-process; the `folio` binary runs supervised worker processes.
+    pub sandbox: SandboxConfig,
 }
 
 impl Default for ApiConfig {
@@ -72,6 +76,11 @@ impl Default for ApiConfig {
             fetch_timeout: Duration::from_secs(60),
             fetch_allow: AllowList::default(),
             sweep_interval: Duration::from_secs(60),
+            sandbox: SandboxConfig {
+                isolation: Isolation::InProcess,
+                page_timeout: Duration::from_secs(60),
+                job_cpu_seconds: 0,
+            },
         }
     }
 }

@@ -95,6 +95,15 @@ impl From<folio_render::Error> for ApiError {
     }
 }
 
+impl From<folio_sandbox::Failure> for ApiError {
+    fn from(f: folio_sandbox::Failure) -> Self {
+        match f.code {
+            500 => ApiError::internal("rendering", f),
+            code => ApiError::new(code, f.message),
+        }
+    }
+}
+
 impl From<folio_store::StoreError> for ApiError {
     fn from(e: folio_store::StoreError) -> Self {
         match e {

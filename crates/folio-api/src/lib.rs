@@ -36,6 +36,8 @@ pub struct Inner {
     pub renders: tokio::sync::Semaphore,
     /// Client for fetching `url` inputs from other servers.
     pub http: reqwest::Client,
+    /// Runs conversions (in worker processes, under the page time budget).
+    pub renderer: folio_sandbox::Renderer,
 }
 
 impl std::ops::Deref for AppState {
@@ -55,6 +57,7 @@ impl AppState {
         let http = service::fetch::guarded_client(config.fetch_timeout, config.fetch_allow.clone())
             .expect("HTTP client configuration is valid");
         let renders = tokio::sync::Semaphore::new(config.max_concurrent_renders.max(1));
+        let renderer = folio_sandbox::Renderer::new(config.sandbox.clone());
         Self(Arc::new(Inner {
             config,
             store,
@@ -62,6 +65,7 @@ impl AppState {
             files,
             renders,
             http,
+            renderer,
         }))
     }
 }

@@ -11,7 +11,7 @@ use crate::Error;
 use crate::raster::{Pixels, Raster, is_gray};
 
 /// Output file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// One PNG per page.
     Png,

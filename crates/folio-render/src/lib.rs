@@ -19,8 +19,8 @@ mod encode;
 mod error;
 mod pages;
 mod raster;
-#[cfg(test)]
-mod testpdf;
+#[cfg(any(test, feature = "testpdf"))]
+pub mod testpdf;
 
 pub use convert::{PageImage, Summary, convert, convert_tiff};
 pub use document::{DocInfo, Document, PageGeometry, PdfDate};
@@ -30,7 +30,7 @@ pub use pages::{PageItem, PageRef, PageSpec};
 pub use raster::{ColorMode, Pixels, Raster};
 
 /// Hard limits that protect the process from hostile or mistaken input. All are configurable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Largest PDF accepted, in bytes.
     pub max_input_bytes: u64,
@@ -73,7 +73,7 @@ impl Limits {
 }
 
 /// How large each page image is.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Resolution {
     /// Dots per inch (72 = one pixel per PDF point).
     Dpi(f32),
@@ -116,7 +116,7 @@ impl Resolution {
 }
 
 /// What to produce for each page.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RenderOptions {
     pub format: Format,
     pub color: ColorMode,

@@ -1,7 +1,8 @@
-//! Tiny PDFs written from scratch for tests that need a document of a given shape.
+//! Tiny PDFs written from scratch for tests that need a document of a given shape, hostile ones
+//! included. Compiled for this crate's tests and, with the `testpdf` feature, for other crates'.
 
 /// Number the object bodies 1..=n (the catalog must be object 1) and add the xref and trailer.
-fn assemble(objects: &[Vec<u8>]) -> Vec<u8> {
+pub fn assemble(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = vec![];
     for (i, obj) in objects.iter().enumerate() {
@@ -25,7 +26,8 @@ fn assemble(objects: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-fn stream(dict_extra: &str, data: &[u8]) -> Vec<u8> {
+/// A stream object: `dict_extra` entries plus the right `/Length`.
+pub fn stream(dict_extra: &str, data: &[u8]) -> Vec<u8> {
     let mut s = format!("<< {dict_extra} /Length {} >>\nstream\n", data.len()).into_bytes();
     s.extend_from_slice(data);
     s.extend_from_slice(b"\nendstream");
@@ -75,4 +77,38 @@ pub fn image_bomb(w: u32, h: u32) -> Vec<u8> {
             zlib,
         ),
     ])
+}
+
+/// A one-page 200 × 200 pt PDF: `page_extra` goes into the page dictionary, `content` is the page
+/// content stream (object 4), `extra` objects follow as 5, 6, …
+pub fn one_page(page_extra: &str, content: &[u8], extra: Vec<Vec<u8>>) -> Vec<u8> {
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R {page_extra} >>"
+        )
+        .into_bytes(),
+        stream("", content),
+    ];
+    objects.extend(extra);
+    assemble(&objects)
+}
+
+/// A "billion laughs" page: forms nested `depth` deep, each drawing the next `fanout` times,
+/// the innermost filling the page. Two kilobytes that keep the engine busy for hours at 8 × 10.
+pub fn nested_forms(depth: usize, fanout: usize) -> Vec<u8> {
+    let forms = (0..depth)
+        .map(|i| {
+            if i + 1 < depth {
+                stream(
+                    &format!("/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /XObject << /F {} 0 R >> >>", 6 + i),
+                    vec!["/F Do"; fanout].join(" ").as_bytes(),
+                )
+            } else {
+                stream("/Type /XObject /Subtype /Form /BBox [0 0 200 200]", b"0 0 200 200 re f")
+            }
+        })
+        .collect();
+    one_page("/Resources << /XObject << /F 5 0 R >> >>", b"/F Do", forms)
 }

@@ -29,6 +29,13 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Convert the pages of a PDF into image files (PNG, JPEG, WebP or one multi-page TIFF).
     Convert(convert_cmd::ConvertArgs),
+    /// Internal: a render worker process, started and fed by the server on stdin/stdout.
+    #[command(hide = true)]
+    RenderWorker {
+        /// Writable-memory ceiling (RLIMIT_DATA) in MiB (0 = none).
+        #[arg(long, default_value_t = 0)]
+        memory_mib: u64,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -43,6 +50,11 @@ fn main() -> std::process::ExitCode {
     match cli.command {
         Some(Command::Convert(args)) => convert_cmd::run(args),
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::RenderWorker { memory_mib }) => {
+            let memory_bytes = (memory_mib > 0).then(|| memory_mib.saturating_mul(1024 * 1024));
+            let code = folio_sandbox::worker_main(folio_sandbox::WorkerOptions { memory_bytes });
+            std::process::ExitCode::from(code as u8)
+        }
         None => serve(cli.serve),
     }
 }

@@ -11,6 +11,7 @@ use folio_api::service::fetch::AllowList;
 use folio_api::{ApiConfig, AppState};
 use folio_jobs::{JobQueue, SqliteRepo};
 use folio_render::Limits;
+use folio_sandbox::{Isolation, SandboxConfig};
 use folio_store::FsStore;
 use tokio::sync::watch;
 
@@ -92,6 +93,27 @@ pub struct ServeArgs {
     /// `10.0.0.0/8,intranet.example`.
     #[arg(long, env = "FOLIO_FETCH_ALLOW", value_delimiter = ',')]
     pub fetch_allow: Vec<String>,
+    /// Where pages render: `process` (supervised worker processes: a runaway page is killed at
+    /// --page-timeout-secs and memory is capped by --render-memory-mib) or `inline` (threads of
+    /// the server: no process overhead, but a runaway page cannot be stopped).
+    #[arg(
+        long,
+        env = "FOLIO_RENDER_ISOLATION",
+        value_enum,
+        default_value = "process"
+    )]
+    pub render_isolation: RenderIsolation,
+    /// Longest wait for the next page of a conversion; past it the conversion fails with 445
+    /// and its worker process is killed.
+    #[arg(long, env = "FOLIO_PAGE_TIMEOUT_SECS", default_value_t = 60)]
+    pub page_timeout_secs: u64,
+    /// Memory ceiling (RLIMIT_DATA) of each render worker process, in MiB (0 = none). Must leave room
+    /// for --max-image-mib plus a page (4 bytes × --max-page-megapixels) per render thread.
+    #[arg(long, env = "FOLIO_RENDER_MEMORY_MIB", default_value_t = 4096)]
+    pub render_memory_mib: u64,
+    /// A render worker process is replaced after this many conversions.
+    #[arg(long, env = "FOLIO_RENDER_WORKER_JOBS", default_value_t = 200)]
+    pub render_worker_jobs: u32,
     /// Seconds between sweeps of expired files and jobs.
     #[arg(long, env = "FOLIO_SWEEP_INTERVAL_SECS", default_value_t = 60)]
     pub sweep_interval_secs: u64,
@@ -101,7 +123,53 @@ pub struct ServeArgs {
     pub shutdown_grace_secs: u64,
 }
 
+/// Values of `--render-isolation`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderIsolation {
+    Process,
+    Inline,
+}
+
 impl ServeArgs {
+    fn sandbox(&self) -> anyhow::Result<SandboxConfig> {
+        anyhow::ensure!(
+            self.page_timeout_secs >= 1,
+            "--page-timeout-secs must be at least 1"
+        );
+        let isolation = match self.render_isolation {
+            RenderIsolation::Inline => Isolation::InProcess,
+            RenderIsolation::Process => Isolation::Processes {
+                program: std::env::current_exe()
+                    .context("finding the folio executable to start render workers")?,
+                args: vec![
+                    "render-worker".into(),
+                    "--memory-mib".into(),
+                    self.render_memory_mib.to_string(),
+                ],
+                // mimalloc reserves 1 GiB of address space per arena by default, which a
+                // data-size ceiling counts; smaller arenas keep the ceiling about real use. A
+                // panic backtrace in a worker would only bury the line that says what failed.
+                env: vec![
+                    ("MIMALLOC_ARENA_RESERVE".into(), "64MiB".into()),
+                    ("RUST_BACKTRACE".into(), "0".into()),
+                ],
+                jobs_per_worker: self.render_worker_jobs.max(1),
+            },
+        };
+        let threads = match self.render_threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        Ok(SandboxConfig {
+            isolation,
+            page_timeout: Duration::from_secs(self.page_timeout_secs),
+            // The wall-clock budget is the real limit; this backstop only bites if the server
+            // itself stops supervising (a job can use at most all its threads all the time).
+            job_cpu_seconds: self.job_timeout_secs.max(self.sync_timeout_secs) * threads as u64
+                + 60,
+        })
+    }
+
     fn api_config(&self) -> anyhow::Result<ApiConfig> {
         anyhow::ensure!(
             self.default_dpi > 0.0 && self.default_dpi <= folio_render::MAX_DPI,
@@ -154,6 +222,7 @@ impl ServeArgs {
             fetch_timeout: Duration::from_secs(self.fetch_timeout_secs),
             fetch_allow,
             sweep_interval: Duration::from_secs(self.sweep_interval_secs.max(1)),
+            sandbox: self.sandbox()?,
             ..ApiConfig::default()
         })
     }

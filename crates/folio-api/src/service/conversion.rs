@@ -11,7 +11,8 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use folio_jobs::{RepoError, now_millis};
-use folio_render::{ColorMode, Document, Format, PageSpec, RenderOptions, Resolution};
+use folio_render::{ColorMode, Format, PageSpec, RenderOptions, Resolution};
+use folio_sandbox::{Event, RenderJob};
 use serde::{Deserialize, Serialize};
 
 use super::input::{Source, load, source_from_params};
@@ -224,37 +225,21 @@ pub async fn run(
         .map_err(|_| ApiError::new(503, "The server is shutting down; try again shortly."))?;
     let bytes = load(state, &job.source).await?;
     let expires_at = now_millis() + job.expiration_minutes as i64 * 60_000;
-    let (state2, job2, id, progress2) = (
-        state.clone(),
-        job.clone(),
-        job_id.to_string(),
-        progress.clone(),
-    );
-    let rt = tokio::runtime::Handle::current();
-    let urls = tokio::task::spawn_blocking(move || {
-        render_into_store(
-            &rt, &state2, &id, &job2, bytes, expires_at, &progress2, &cancel,
-        )
-    })
-    .await
-    .map_err(|e| ApiError::internal("rendering task", e))??;
+    let urls = render_into_store(state, job_id, job, bytes, expires_at, &progress, &cancel).await?;
     let page_count = if job.format() == Format::Tiff {
         progress.total.load(Ordering::Relaxed) as usize
     } else {
         urls.len()
     };
-    if let Some(token) = &job.placeholder {
-        let body = match job.format() {
-            Format::Tiff => None,
-            _ => Some(Bytes::from(serde_json::to_vec(&urls).unwrap_or_default())),
-        };
-        if let Some(body) = body {
-            state.store.put(&file_key(token), body.clone()).await?;
-            state
-                .files
-                .mark_uploaded(token, body.len() as u64, now_millis())
-                .await?;
-        }
+    if let Some(token) = &job.placeholder
+        && job.format() != Format::Tiff
+    {
+        let body = Bytes::from(serde_json::to_vec(&urls).unwrap_or_default());
+        state.store.put(&file_key(token), body.clone()).await?;
+        state
+            .files
+            .mark_uploaded(token, body.len() as u64, now_millis())
+            .await?;
     }
     Ok(Outcome {
         urls,
@@ -264,10 +249,9 @@ pub async fn run(
     })
 }
 
-/// The blocking part: parse, render, and write each page as it comes.
-#[allow(clippy::too_many_arguments)]
-fn render_into_store(
-    rt: &tokio::runtime::Handle,
+/// Render in the sandbox (worker processes under a page time budget) and store each page as it
+/// arrives. Dropping this future, or `cancel`, stops the renderer.
+async fn render_into_store(
     state: &AppState,
     job_id: &str,
     job: &ConvertJob,
@@ -277,88 +261,85 @@ fn render_into_store(
     cancel: &AtomicBool,
 ) -> Result<Vec<String>, ApiError> {
     let cfg = &state.config;
-    let limits = cfg.limits;
-    let doc = Document::open(bytes, &job.password, &limits)?;
-    let pages = PageSpec::parse(&job.pages)?.resolve(doc.page_count(), limits.max_pages)?;
-    progress.total.store(pages.len() as u32, Ordering::Relaxed);
-    let opts = RenderOptions {
-        format: job.format(),
-        color: match job.color.as_str() {
-            "gray" => ColorMode::Gray,
-            "bw" => ColorMode::Bw,
-            _ => ColorMode::Rgb,
-        },
-        resolution: Resolution::Dpi(job.dpi),
-        jpeg_quality: job.jpeg_quality,
-        threads: cfg.render_threads,
+    let format = job.format();
+    let tiff = match format {
+        Format::Tiff => Some(
+            tempfile::NamedTempFile::new().map_err(|e| ApiError::internal("temporary file", e))?,
+        ),
+        _ => None,
     };
-    let stopped = || folio_render::Error::Output("stopped: the conversion ran out of time".into());
+    let render_job = RenderJob {
+        password: job.password.clone(),
+        pages: job.pages.clone(),
+        options: RenderOptions {
+            format,
+            color: match job.color.as_str() {
+                "gray" => ColorMode::Gray,
+                "bw" => ColorMode::Bw,
+                _ => ColorMode::Rgb,
+            },
+            resolution: Resolution::Dpi(job.dpi),
+            jpeg_quality: job.jpeg_quality,
+            threads: cfg.render_threads,
+        },
+        limits: cfg.limits,
+        tiff_path: tiff.as_ref().map(|t| t.path().to_path_buf()),
+    };
     // Record a stored result; a re-run after a crash records the same token again, harmlessly.
-    let record = |token: &str, name: &str, size: u64| -> Result<(), ApiError> {
+    let record = async |token: &str, name: &str, size: u64| -> Result<(), ApiError> {
         let rec = file_record(token, name, Some(size), Some(job_id), expires_at);
-        match rt.block_on(state.files.insert_file(rec)) {
+        match state.files.insert_file(rec).await {
             Ok(()) | Err(RepoError::Duplicate(_)) => Ok(()),
             Err(e) => Err(e.into()),
         }
     };
-    let save = |token: &str, name: &str, data: Bytes| -> Result<String, ApiError> {
-        let size = data.len() as u64;
-        rt.block_on(state.store.put(&file_key(token), data))?;
-        record(token, name, size)?;
-        Ok(file_url(state, token, name))
-    };
 
-    if opts.format == Format::Tiff {
+    let mut run = state.renderer.start(render_job, bytes).await?;
+    let mut urls = Vec::new();
+    while let Some(event) = run.next().await? {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ApiError::new(
+                445,
+                "Timeout error: the conversion was stopped (out of time, or taken over by another worker).",
+            ));
+        }
+        match event {
+            Event::Started { pages } => progress.total.store(pages.len() as u32, Ordering::Relaxed),
+            Event::Page(img) => {
+                let (token, name) = (
+                    format!("{job_id}p{}", img.seq),
+                    job.file_name(Some(img.page)),
+                );
+                let size = img.data.len() as u64;
+                state
+                    .store
+                    .put(&file_key(&token), Bytes::from(img.data))
+                    .await?;
+                record(&token, &name, size).await?;
+                urls.push(file_url(state, &token, &name));
+                progress.done.fetch_add(1, Ordering::Relaxed);
+            }
+            Event::TiffProgress(n) => progress.done.store(n as u32, Ordering::Relaxed),
+        }
+    }
+    if let Some(tmp) = tiff {
         let name = job.file_name(None);
         let token = job
             .placeholder
             .clone()
             .unwrap_or_else(|| format!("{job_id}p0"));
-        let tmp =
-            tempfile::NamedTempFile::new().map_err(|e| ApiError::internal("temporary file", e))?;
-        let file = std::io::BufWriter::new(
-            tmp.reopen()
-                .map_err(|e| ApiError::internal("temporary file", e))?,
-        );
-        folio_render::convert_tiff(&doc, &pages, &opts, &limits, file, |n| {
-            progress.done.store(n as u32, Ordering::Relaxed);
-        })?;
-        if cancel.load(Ordering::Relaxed) {
-            return Err(stopped().into());
-        }
-        rt.block_on(state.store.put_file(&file_key(&token), tmp.path()))?;
+        state.store.put_file(&file_key(&token), tmp.path()).await?;
         let size = std::fs::metadata(tmp.path()).map(|m| m.len()).unwrap_or(0);
         if job.placeholder.is_some() {
-            rt.block_on(state.files.mark_uploaded(&token, size, now_millis()))?;
+            state
+                .files
+                .mark_uploaded(&token, size, now_millis())
+                .await?;
         } else {
-            record(&token, &name, size)?;
+            record(&token, &name, size).await?;
         }
-        return Ok(vec![file_url(state, &token, &name)]);
+        urls.push(file_url(state, &token, &name));
     }
-
-    let mut urls = Vec::with_capacity(pages.len());
-    let mut failure: Option<ApiError> = None;
-    folio_render::convert(&doc, &pages, &opts, &limits, |img| {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(stopped());
-        }
-        let img = img?;
-        let name = job.file_name(Some(img.page));
-        match save(
-            &format!("{job_id}p{}", img.seq),
-            &name,
-            Bytes::from(img.data),
-        ) {
-            Ok(url) => urls.push(url),
-            Err(e) => {
-                failure = Some(e);
-                return Err(folio_render::Error::Output("storage failed".into()));
-            }
-        }
-        progress.done.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    })
-    .map_err(|e| failure.take().unwrap_or_else(|| e.into()))?;
     Ok(urls)
 }
 

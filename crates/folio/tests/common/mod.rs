@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+// Not every test binary uses every generator.
+#[allow(unused_imports)]
+pub use folio_render::testpdf::{assemble as pdf, nested_forms, one_page};
 use serde_json::Value;
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -172,4 +175,37 @@ pub fn png_size(data: &[u8]) -> (u32, u32) {
         .read_info()
         .unwrap();
     (d.info().width, d.info().height)
+}
+
+/// Processes whose parent is `pid`, as (pid, state letter, CPU ticks).
+pub fn children_of(pid: u32) -> Vec<(u32, char, u64)> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        if f.len() > 13 && f[1].parse() == Ok(pid) {
+            let ticks = f[11].parse::<u64>().unwrap_or(0) + f[12].parse::<u64>().unwrap_or(0);
+            let child = head.split_whitespace().next().unwrap().parse().unwrap();
+            out.push((child, f[0].chars().next().unwrap(), ticks));
+        }
+    }
+    out
+}
+
+/// POST `pdf` as a multipart `file` to `path` with extra form fields; status and JSON.
+pub fn post_pdf(s: &Server, path: &str, pdf: Vec<u8>, fields: &[(&str, &str)]) -> (u16, Value) {
+    let mut form = reqwest::blocking::multipart::Form::new().part(
+        "file",
+        reqwest::blocking::multipart::Part::bytes(pdf).file_name("doc.pdf"),
+    );
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let r = client().post(s.url(path)).multipart(form).send().unwrap();
+    (r.status().as_u16(), r.json().unwrap())
 }

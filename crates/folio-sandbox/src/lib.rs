@@ -1,0 +1,161 @@
+//! Folio's render sandbox: one conversion (open, select pages, render, encode) run under a
+//! wall-clock budget per page and, in worker processes, a memory and CPU ceiling.
+//!
+//! Why processes: the engine (`hayro`) has no cancellation hook, and a hostile document can make a
+//! page render for hours (forms nested ten deep, each drawing the next ten times, is a few hundred
+//! bytes) or allocate until the machine swaps. A thread cannot be stopped from outside; a process
+//! can. So the server renders in a small pool of `folio render-worker` processes that it
+//! supervises: it sends a job (the PDF bytes and options) down the worker's stdin, reads pages
+//! back from its stdout, and kills the worker when no page arrives within the budget, or when the
+//! job is cancelled. A killed or crashed worker is replaced by a fresh one on the next job; the
+//! other conversions, in other workers, go on. Each worker limits its own writable memory
+//! (`RLIMIT_DATA`) and CPU time (`RLIMIT_CPU`, re-armed per job) and dies with its parent.
+//!
+//! [`Isolation::InProcess`] keeps the old path (threads in the server) for platforms or setups
+//! where spawning processes is unwanted: the budget is still reported as a timeout, but the
+//! thread of a runaway page keeps running until it ends on its own.
+
+mod pool;
+mod protocol;
+mod worker;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use folio_render::{Document, Format, Limits, PageImage, PageSpec, RenderOptions};
+use serde::{Deserialize, Serialize};
+
+pub use pool::{Renderer, Run};
+pub use worker::{WorkerOptions, worker_main};
+
+/// One conversion to run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenderJob {
+    /// User password, empty for none.
+    pub password: String,
+    /// The PDF.co `pages` selection (empty = all pages).
+    pub pages: String,
+    pub options: RenderOptions,
+    pub limits: Limits,
+    /// For TIFF: the local file the multi-page TIFF is written to (created by the caller).
+    pub tiff_path: Option<PathBuf>,
+}
+
+/// What a running conversion reports, in this order: `Started`, then pages or TIFF progress.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The document opened; these page indices will be produced, in this order.
+    Started { pages: Vec<usize> },
+    /// One encoded page (PNG, JPEG, WebP).
+    Page(PageImage),
+    /// Pages written into the TIFF so far.
+    TiffProgress(usize),
+}
+
+/// Why a conversion did not finish: a PDF.co error code and a message for the person who sent
+/// the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub code: u16,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: u16, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl From<folio_render::Error> for Failure {
+    fn from(e: folio_render::Error) -> Self {
+        Self::new(e.code(), e.to_string())
+    }
+}
+
+/// Where conversions run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Isolation {
+    /// On threads of this process: no process overhead, no way to stop a runaway page.
+    InProcess,
+    /// In supervised worker processes started as `program args…` (the `folio` binary with
+    /// `render-worker`), which speak the protocol of [`worker_main`] on stdin/stdout.
+    Processes {
+        program: PathBuf,
+        args: Vec<String>,
+        /// Extra environment of the workers (allocator settings, backtraces off).
+        env: Vec<(String, String)>,
+        /// A worker is retired after this many jobs, so a slow leak or heap fragmentation in
+        /// the engine cannot grow without bound.
+        jobs_per_worker: u32,
+    },
+}
+
+/// How the [`Renderer`] runs and polices conversions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SandboxConfig {
+    pub isolation: Isolation,
+    /// Longest wait for the next page (or for the document to open). Past it the worker is
+    /// killed and the conversion fails with 445.
+    pub page_timeout: Duration,
+    /// CPU seconds one job may use in a worker (all its threads together) before the kernel
+    /// stops the worker: a backstop should the server itself hang and not enforce the budget.
+    pub job_cpu_seconds: u64,
+}
+
+/// Run `job` on `pdf` here, on this thread and the render threads it starts, reporting each step
+/// to `emit`. When `emit` returns false (nobody listens any more) the conversion stops.
+///
+/// This is the one conversion routine: the in-process renderer calls it on a blocking thread and
+/// each worker process calls it for each job it receives.
+pub fn execute(
+    job: &RenderJob,
+    pdf: Vec<u8>,
+    mut emit: impl FnMut(Event) -> bool,
+) -> Result<(), Failure> {
+    let stopped = || folio_render::Error::Output("the conversion was stopped".into());
+    let doc = Document::open(pdf, &job.password, &job.limits)?;
+    let pages = PageSpec::parse(&job.pages)?.resolve(doc.page_count(), job.limits.max_pages)?;
+    if !emit(Event::Started {
+        pages: pages.clone(),
+    }) {
+        return Err(stopped().into());
+    }
+    if job.options.format == Format::Tiff {
+        let path = job
+            .tiff_path
+            .as_ref()
+            .ok_or_else(|| Failure::new(500, "no output file given for the TIFF"))?;
+        let file = std::fs::File::create(path).map_err(folio_render::Error::from)?;
+        let mut out = std::io::BufWriter::new(file);
+        let mut listening = true;
+        folio_render::convert_tiff(&doc, &pages, &job.options, &job.limits, &mut out, |n| {
+            listening = listening && emit(Event::TiffProgress(n));
+        })?;
+        use std::io::Write;
+        out.flush().map_err(folio_render::Error::from)?;
+        return if listening {
+            Ok(())
+        } else {
+            Err(stopped().into())
+        };
+    }
+    folio_render::convert(&doc, &pages, &job.options, &job.limits, |img| {
+        if emit(Event::Page(img?)) {
+            Ok(())
+        } else {
+            Err(stopped())
+        }
+    })?;
+    Ok(())
+}
