@@ -7,13 +7,18 @@
 //! killed) goes back to `queued` and runs again. Completion is guarded by the worker id, so a worker
 //! that lost its lease cannot overwrite the result of the one that took over.
 //!
-//! Implementations: [`SqliteRepo`] (embedded, the zero-configuration default). The PostgreSQL
-//! implementation slots in beside it behind the same traits. Times are Unix milliseconds.
+//! Implementations, behind the same traits and with the same semantics: [`SqliteRepo`] (embedded,
+//! the zero-configuration default for a single node) and [`PgRepo`] (PostgreSQL, shared by several
+//! nodes: any node may claim any job, and an idle node wakes when any node enqueues). Times are
+//! Unix milliseconds.
 
+mod postgres;
+mod sql;
 mod sqlite;
 
 use std::time::Duration;
 
+pub use postgres::PgRepo;
 pub use sqlite::SqliteRepo;
 
 /// Errors of the job and file records.
@@ -163,8 +168,8 @@ pub trait JobQueue: Send + Sync + 'static {
     /// Delete finished jobs whose `expires_at` is before `now`; returns their ids.
     async fn delete_expired_jobs(&self, now: i64) -> Result<Vec<String>, RepoError>;
 
-    /// Wait until new work may be available (a job was enqueued in this process, or `max_wait`
-    /// passed). Cheap to call in a loop.
+    /// Wait until new work may be available (a job was enqueued in this process, or, with a
+    /// shared database, by another node; or `max_wait` passed). Cheap to call in a loop.
     async fn wait_for_work(&self, max_wait: Duration);
 }
 
