@@ -5,17 +5,20 @@
 //! address anything outside the store's root. Writes are atomic: a reader sees the whole old object,
 //! the whole new one, or nothing — never a partial file.
 //!
-//! Implementations: [`FsStore`] (local directory, on `object_store`'s `LocalFileSystem`). The S3
-//! implementation slots in beside it behind the same trait.
+//! Implementations, both on `object_store`: [`FsStore`] (a local directory) and [`S3Store`] (an
+//! S3 bucket, or any S3-compatible server).
 
 mod fs;
+mod objects;
+mod s3;
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
 
 pub use fs::FsStore;
+pub use s3::{S3Config, S3Store};
 
 /// Errors of a store.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +77,39 @@ pub trait Store: Send + Sync + 'static {
         prefix: &str,
         cutoff: SystemTime,
     ) -> Result<Vec<ObjectInfo>, StoreError>;
+
+    /// A URL through which a client can upload the object under `key` itself, with a plain HTTP
+    /// `PUT` of the bytes, until `expires_in` has passed: large uploads then bypass Folio.
+    ///
+    /// `None` means the backend has no such URLs (the default, e.g. [`FsStore`]): Folio takes the
+    /// upload itself and calls [`Store::put`]. Whoever holds the URL can write that one key, so
+    /// hand it only to the client the key was made for.
+    async fn presign_put(
+        &self,
+        key: &str,
+        _expires_in: Duration,
+    ) -> Result<Option<String>, StoreError> {
+        no_presigned_url(key)
+    }
+
+    /// A URL through which a client can download the object under `key` with a plain HTTP `GET`
+    /// until `expires_in` has passed. The object need not exist yet (nothing is checked).
+    ///
+    /// `None` means the backend has no such URLs (the default, e.g. [`FsStore`]): Folio serves
+    /// the bytes itself from [`Store::get_stream`].
+    async fn presign_get(
+        &self,
+        key: &str,
+        _expires_in: Duration,
+    ) -> Result<Option<String>, StoreError> {
+        no_presigned_url(key)
+    }
+}
+
+/// The default of the `presign_*` methods: still rejects an invalid key, like every method.
+fn no_presigned_url(key: &str) -> Result<Option<String>, StoreError> {
+    validate_key(key)?;
+    Ok(None)
 }
 
 /// Check that `key` has the allowed form (see the crate docs).
