@@ -5,6 +5,7 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::params::Params;
@@ -118,14 +119,10 @@ pub async fn require_api_key(
             })
         })
     });
-    let ok = [from_header, from_query].into_iter().flatten().any(|k| {
-        // Constant-time comparison: response time does not reveal how much of a key matched.
-        state
-            .config
-            .api_keys
-            .iter()
-            .any(|valid| bool::from(valid.as_bytes().ct_eq(k.as_bytes())))
-    });
+    let ok = [from_header, from_query]
+        .into_iter()
+        .flatten()
+        .any(|k| key_matches(&k, &state.config.api_keys));
     if ok {
         next.run(req).await
     } else {
@@ -137,6 +134,71 @@ pub async fn require_api_key(
     }
 }
 
+/// Whether `given` is one of the configured `keys`, in time that reveals neither how much of a
+/// key was right nor its length: both sides are hashed to SHA-256 first (so a right prefix gives
+/// no head start) and every digest is compared in constant time, each one, without stopping at
+/// the first match.
+pub(crate) fn key_matches(given: &str, keys: &[String]) -> bool {
+    let given = Sha256::digest(given.as_bytes());
+    keys.iter().fold(false, |found, key| {
+        found | bool::from(Sha256::digest(key.as_bytes()).ct_eq(&given))
+    })
+}
+
 pub fn is_capability_path(path: &str) -> bool {
     path.starts_with("/files/") || path.starts_with("/file/upload/put/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[test]
+    fn only_a_whole_configured_key_matches() {
+        let keys = vec!["alpha-key".to_string(), "beta".to_string()];
+        assert!(key_matches("beta", &keys));
+        assert!(key_matches("alpha-key", &keys));
+        for wrong in [
+            "",
+            "alpha",
+            "alpha-key ",
+            "ALPHA-KEY",
+            "beta\0",
+            "alpha-kex",
+        ] {
+            assert!(!key_matches(wrong, &keys), "{wrong:?}");
+        }
+        assert!(!key_matches("beta", &[]));
+    }
+
+    /// A guess that has all of a (long) key right but its last byte takes as long to refuse as
+    /// one wrong from the first byte. A plain `==` fails this by orders of magnitude: it stops
+    /// at the first differing byte.
+    #[test]
+    fn refusal_time_does_not_depend_on_how_much_of_the_key_is_right() {
+        let key = "k".repeat(1 << 16);
+        let keys = vec![key.clone()];
+        let almost = format!("{}x", &key[..key.len() - 1]);
+        let nothing = format!("x{}", &key[1..]);
+        let time = |guess: &str| {
+            let t = Instant::now();
+            assert!(!key_matches(std::hint::black_box(guess), &keys));
+            t.elapsed().as_nanos() as f64
+        };
+        let (mut a, mut b) = (vec![], vec![]);
+        for _ in 0..201 {
+            a.push(time(&almost));
+            b.push(time(&nothing));
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let ratio = median(&mut a) / median(&mut b);
+        assert!(
+            (0.5..2.0).contains(&ratio),
+            "almost-right guesses take {ratio:.2}× as long as wrong ones"
+        );
+    }
 }

@@ -392,6 +392,58 @@ mod tests {
             }
         }
 
+        /// Well-formed multipart bodies give back their fields; the same bodies cut short or
+        /// with a byte changed parse or fail with 400, never panic or hang.
+        #[test]
+        fn multipart_bodies_parse_and_damaged_ones_fail_cleanly(
+            fields in proptest::collection::vec(("[a-zA-Z]{1,8}", "[ -~]{0,40}"), 0..5),
+            file in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..200)),
+            boundary in "[a-zA-Z0-9'()+_,./:=?-]{1,40}",
+            cut in any::<proptest::sample::Index>(),
+            flip in any::<proptest::sample::Index>(),
+            byte in any::<u8>(),
+            in_header in any::<bool>(),
+        ) {
+            let mut body = Vec::new();
+            for (k, v) in &fields {
+                body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes());
+            }
+            if let Some(data) = &file {
+                body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").bytes());
+                body.extend(data);
+                body.extend(b"\r\n");
+            }
+            body.extend(format!("--{boundary}--\r\n").bytes());
+            let ct = in_header.then(|| format!("multipart/form-data; boundary=\"{boundary}\""));
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let whole = Bytes::from(body.clone());
+            // A field body that happens to contain the boundary line is not a valid form.
+            let clean = !fields.iter().any(|(_, v)| v.contains(&format!("--{boundary}")))
+                && !file.as_ref().is_some_and(|d| d.windows(boundary.len() + 2).any(|w| w == format!("--{boundary}").as_bytes()));
+            if clean && (in_header || !fields.is_empty() || file.is_some()) {
+                let p = rt.block_on(Params::parse(None, ct.as_deref(), whole)).unwrap();
+                for (k, v) in &fields {
+                    // Later duplicates win; check the last value given for each name.
+                    let last = fields.iter().rev().find(|(k2, _)| k2.eq_ignore_ascii_case(k)).unwrap();
+                    // A blank value means "not given" (API.md §0).
+                    let want = Some(last.1.as_str()).filter(|v| !v.trim().is_empty());
+                    prop_assert_eq!(p.get(k), want, "field {} = {:?}", k, v);
+                }
+                if let Some(data) = &file {
+                    prop_assert_eq!(&p.file.as_ref().unwrap().data[..], &data[..]);
+                }
+            }
+            let mut damaged = body.clone();
+            damaged.truncate(cut.index(body.len() + 1));
+            if !damaged.is_empty() {
+                let i = flip.index(damaged.len());
+                damaged[i] = byte;
+            }
+            if let Err(e) = rt.block_on(Params::parse(None, ct.as_deref(), Bytes::from(damaged))) {
+                prop_assert_eq!(e.status, 400);
+            }
+        }
+
         #[test]
         fn foreign_urls_survive_unencoded(path in "[a-z]{1,8}", q in proptest::collection::vec(("[a-z]{2,6}", "[a-z0-9]{0,5}"), 0..4)) {
             let qs: Vec<String> = q.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())).map(|(k, v)| format!("{k}={v}")).collect();

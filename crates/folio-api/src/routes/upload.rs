@@ -128,16 +128,22 @@ pub async fn base64(State(state): State<AppState>, P(p): P) -> Result<Response, 
             "Bad request. The 'file' parameter must hold the file as base64 (or a data: URI).",
         )
     })?;
+    let data = decode_base64_file(raw)?;
+    let name = sanitize_name(p.get("name").unwrap_or("file"), "file");
+    save(&state, &p, &name, Bytes::from(data)).await
+}
+
+/// The bytes of a base64 `file` parameter: plain or a `data:…;base64,…` URI, padding optional,
+/// whitespace and line breaks ignored (clients wrap at 76 columns).
+fn decode_base64_file(raw: &str) -> Result<Vec<u8>, ApiError> {
     let b64 = match raw.split_once(";base64,") {
         Some((prefix, data)) if prefix.trim_start().starts_with("data:") => data,
         _ => raw,
     };
     let cleaned: String = b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let data = LENIENT_BASE64.decode(cleaned.as_bytes()).map_err(|e| {
+    LENIENT_BASE64.decode(cleaned.as_bytes()).map_err(|e| {
         ApiError::bad_request(format!("The 'file' parameter is not valid base64: {e}."))
-    })?;
-    let name = sanitize_name(p.get("name").unwrap_or("file"), "file");
-    save(&state, &p, &name, Bytes::from(data)).await
+    })
 }
 
 /// `POST /file/upload/url` with `url` (and `name`): fetch another server's file into storage.
@@ -171,4 +177,40 @@ async fn save(
         name,
         now_millis() + minutes as i64 * 60_000,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever bytes, however a client wraps, pads or prefixes their base64, they come back.
+        #[test]
+        fn base64_files_round_trip(
+            data in proptest::collection::vec(any::<u8>(), 0..300),
+            pad in any::<bool>(),
+            data_uri in any::<bool>(),
+            wrap in 1usize..100,
+        ) {
+            let mut text = base64::engine::general_purpose::STANDARD.encode(&data);
+            if !pad {
+                text = text.trim_end_matches('=').to_string();
+            }
+            let wrapped: Vec<String> = text.as_bytes().chunks(wrap).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+            let mut text = wrapped.join("\r\n");
+            if data_uri {
+                text = format!("data:application/pdf;base64,{text}");
+            }
+            prop_assert_eq!(decode_base64_file(&text).unwrap(), data);
+        }
+
+        /// Anything else decodes or is a 400, never a panic.
+        #[test]
+        fn any_base64_text_decodes_or_is_400(text in "(data:[a-z/]{0,10};base64,)?[A-Za-z0-9+/=\\s\\-_.!]{0,120}") {
+            if let Err(e) = decode_base64_file(&text) {
+                prop_assert_eq!(e.status, 400);
+            }
+        }
+    }
 }
