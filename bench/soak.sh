@@ -6,7 +6,7 @@
 # seconds (at most MAX_REQUESTS requests) send a random mix of good corpus PDFs (sync and async,
 # every page downloaded), malformed corpus files, generated bombs (huge MediaBox, 30000² Flate
 # image, cyclic page tree, forms nested 8 deep that would render for hours: the server runs with
-# --page-timeout-secs 5, so that one answers 445), wrong passwords, bad/out-of-range pages, bad profiles, a missing url
+# --page-timeout-secs 5, so that one answers 445, or 442 at the worker's memory ceiling), wrong passwords, bad/out-of-range pages, bad profiles, a missing url
 # and an SSRF attempt, uploading through presigned URL + PUT and /file/upload. Loopback only.
 # Prints requests by kind, responses by HTTP code, unexpected responses, async job outcomes
 # (lost jobs = still working/unknown 120 s after the soak), latency per kind, server peak RSS

@@ -107,10 +107,11 @@ pub struct ServeArgs {
     /// and its worker process is killed.
     #[arg(long, env = "FOLIO_PAGE_TIMEOUT_SECS", default_value_t = 60)]
     pub page_timeout_secs: u64,
-    /// Memory ceiling (RLIMIT_DATA) of each render worker process, in MiB (0 = none). Must leave room
-    /// for --max-image-mib plus a page (4 bytes × --max-page-megapixels) per render thread.
-    #[arg(long, env = "FOLIO_RENDER_MEMORY_MIB", default_value_t = 4096)]
-    pub render_memory_mib: u64,
+    /// Memory ceiling (RLIMIT_DATA) of each render worker process, in MiB (0 = none). Default:
+    /// room for --max-image-mib, plus two page buffers (4 bytes × --max-page-megapixels) per
+    /// render thread, plus 512 MiB: 2048 MiB on 2 cores with the other defaults.
+    #[arg(long, env = "FOLIO_RENDER_MEMORY_MIB")]
+    pub render_memory_mib: Option<u64>,
     /// A render worker process is replaced after this many conversions.
     #[arg(long, env = "FOLIO_RENDER_WORKER_JOBS", default_value_t = 200)]
     pub render_worker_jobs: u32,
@@ -136,6 +137,14 @@ impl ServeArgs {
             self.page_timeout_secs >= 1,
             "--page-timeout-secs must be at least 1"
         );
+        let threads = match self.render_threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let memory_mib = self.render_memory_mib.unwrap_or_else(|| {
+            let page_mib = (self.max_page_megapixels * 1e6 * 4.0 / (1024.0 * 1024.0)).ceil() as u64;
+            self.max_image_mib + threads as u64 * 2 * page_mib + 512
+        });
         let isolation = match self.render_isolation {
             RenderIsolation::Inline => Isolation::InProcess,
             RenderIsolation::Process => Isolation::Processes {
@@ -144,7 +153,7 @@ impl ServeArgs {
                 args: vec![
                     "render-worker".into(),
                     "--memory-mib".into(),
-                    self.render_memory_mib.to_string(),
+                    memory_mib.to_string(),
                 ],
                 // mimalloc reserves 1 GiB of address space per arena by default, which a
                 // data-size ceiling counts; smaller arenas keep the ceiling about real use. A
@@ -155,10 +164,6 @@ impl ServeArgs {
                 ],
                 jobs_per_worker: self.render_worker_jobs.max(1),
             },
-        };
-        let threads = match self.render_threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
         };
         Ok(SandboxConfig {
             isolation,
