@@ -162,6 +162,10 @@ fn generated_bombs_end_in_an_answer_and_the_server_stays_up() {
     let image = |w: u32, h: u32| {
         [format!("<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /Length {} >>\nstream\n", zeros_flate.len()).into_bytes(), zeros_flate.clone(), b"\nendstream".to_vec()].concat()
     };
+    let jbig2 = |w: u32, h: u32| {
+        let data = [0x97u8, 0x4a, 0x42, 0x32, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0];
+        [format!("<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ImageMask true /Filter /JBIG2Decode /Length {} >>\nstream\n", data.len()).into_bytes(), data.to_vec(), b"\nendstream".to_vec()].concat()
+    };
     let deep = format!("/Junk {}{}", "[".repeat(100_000), "]".repeat(100_000));
     let cyclic = pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
@@ -187,7 +191,11 @@ fn generated_bombs_end_in_an_answer_and_the_server_stays_up() {
         ("1,000,000 nested q", one_page("", format!("{}0 0 10 10 re f{}", "q ".repeat(1_000_000), " Q".repeat(1_000_000)).as_bytes(), vec![]), &[200, 442]),
         ("cyclic page tree", cyclic, &[200, 442]),
         ("page count of two billion", huge_count, &[200, 442]),
-        ("forms nested 8 deep, 10 wide", nested_forms(8, 10), &[445]),
+        ("forms nested 8 deep, 10 wide", nested_forms(8, 10), &[442, 445]),
+        ("200,000² JBIG2 image", one_page("/Resources << /XObject << /Im0 5 0 R >> >>", b"q 200 0 0 200 0 0 cm /Im0 Do Q", vec![jbig2(200_000, 200_000)]), &[400]),
+        // Under the declared-size guard (450 MB of bits), but 3.6 GB if decoded a byte a pixel:
+        // the render worker's memory ceiling, or the engine's own refusal, ends it.
+        ("60,000² JBIG2 image", one_page("/Resources << /XObject << /Im0 5 0 R >> >>", b"q 200 0 0 200 0 0 cm /Im0 Do Q", vec![jbig2(60_000, 60_000)]), &[200, 400, 442]),
     ];
     for (what, bytes, allowed) in cases {
         let started = std::time::Instant::now();
