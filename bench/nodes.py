@@ -16,7 +16,11 @@ Env: FOLIO (binary), FOLIO_TEST_POSTGRES_URL (a role that may CREATE DATABASE), 
 (endpoint, bucket, access key, secret key), PDF (default tests/fixtures/qpdf-rotated.pdf),
 DOCS (16), CLIENTS (4), LEASE (5). Exits 1 on any failure.
 """
-import concurrent.futures as cf, os, signal, socket, subprocess, sys, tempfile, time
+import os, sys
+# bench/http.py would shadow the stdlib `http` package that requests imports: drop this directory.
+_here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+import concurrent.futures as cf, signal, socket, subprocess, tempfile, time
 import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
