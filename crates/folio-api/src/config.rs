@@ -18,8 +18,12 @@ pub struct ApiConfig {
     pub default_expiration_minutes: u64,
     /// Longest `expiration` a request may ask for (minutes).
     pub max_expiration_minutes: u64,
-    /// Lifetime of a presigned upload URL before its PUT (minutes).
+    /// Lifetime of a presigned upload URL before its PUT (minutes). With a store that hands out
+    /// its own upload URLs (S3) such a URL accepts PUTs until then, so keep it short.
     pub presigned_upload_minutes: u64,
+    /// Hand out the store's presigned GET URLs (S3) as file and result URLs instead of Folio's
+    /// own `/files/…` URLs; stores without presigned URLs keep the own ones.
+    pub presigned_downloads: bool,
     /// Rendering limits: input size, pixels per page, pages per request.
     pub limits: Limits,
     /// Resolution when the request does not set one.
@@ -62,6 +66,7 @@ impl Default for ApiConfig {
             default_expiration_minutes: 60,
             max_expiration_minutes: 7 * 24 * 60,
             presigned_upload_minutes: 30,
+            presigned_downloads: false,
             limits: Limits::default(),
             default_dpi: 150.0,
             max_body_bytes: 256 * 1024 * 1024,

@@ -14,8 +14,8 @@ use folio_jobs::{Job, now_millis};
 use serde_json::json;
 use tokio::sync::watch;
 
-use crate::service::conversion::{ConvertJob, Progress, run};
-use crate::service::naming::{file_url, iso_time};
+use crate::service::conversion::{ConvertJob, Outcome, Progress, run};
+use crate::service::naming::{download_url, iso_time};
 use crate::{ApiError, AppState};
 
 /// Start `state.config.workers` job workers and the sweeper; they stop when `shutdown` turns true.
@@ -38,12 +38,15 @@ pub fn spawn_all(
 
 async fn work_loop(state: AppState, worker: String, mut shutdown: watch::Receiver<bool>) {
     let lease = state.config.job_lease;
+    // Nothing announces a lease running out (a dead node's job), so idle workers also look
+    // every half lease: a job is taken over at most 1.5 leases after its node died.
+    let idle_wait = (lease / 2).min(Duration::from_secs(5));
     while !*shutdown.borrow() {
         match state.jobs.claim(&worker, lease).await {
             Ok(Some(job)) => process(&state, &worker, job).await,
             Ok(None) => {
                 tokio::select! {
-                    _ = state.jobs.wait_for_work(Duration::from_secs(5)) => {}
+                    _ = state.jobs.wait_for_work(idle_wait) => {}
                     _ = shutdown.changed() => {}
                 }
             }
@@ -118,18 +121,13 @@ async fn process(state: &AppState, worker: &str, job: Job) {
         }
     };
     heartbeat.abort();
+    let result = match result {
+        Ok(outcome) => result_json(state, &params, &outcome).await,
+        Err(e) => Err(e),
+    };
     let finished = match result {
-        Ok(outcome) => {
-            let placeholder = params.placeholder.as_deref().unwrap_or_default();
-            let result = json!({
-                "url": file_url(state, placeholder, &params.placeholder_name()),
-                "urls": outcome.urls,
-                "pageCount": outcome.page_count,
-                "duration": outcome.duration_ms,
-                "outputLinkValidTill": iso_time(outcome.expires_at),
-                "name": params.placeholder_name(),
-            });
-            tracing::info!(job = %id, pages = outcome.page_count, ms = outcome.duration_ms, "job succeeded");
+        Ok(result) => {
+            tracing::info!(job = %id, pages = %result["pageCount"], ms = %result["duration"], "job succeeded");
             state.jobs.complete(&id, worker, result).await
         }
         Err(e) => {
@@ -146,6 +144,24 @@ async fn process(state: &AppState, worker: &str, job: Job) {
             tracing::error!(%e, job = %id, "recording the job's end failed; it will run again")
         }
     }
+}
+
+/// What `/job/check` reports of a finished job.
+async fn result_json(
+    state: &AppState,
+    params: &ConvertJob,
+    outcome: &Outcome,
+) -> Result<serde_json::Value, ApiError> {
+    let placeholder = params.placeholder.as_deref().unwrap_or_default();
+    let name = params.placeholder_name();
+    Ok(json!({
+        "url": download_url(state, placeholder, &name, outcome.expires_at).await?,
+        "urls": outcome.urls,
+        "pageCount": outcome.page_count,
+        "duration": outcome.duration_ms,
+        "outputLinkValidTill": iso_time(outcome.expires_at),
+        "name": name,
+    }))
 }
 
 /// Requeue jobs whose worker vanished, and delete expired jobs and files.

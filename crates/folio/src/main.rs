@@ -1,5 +1,6 @@
 //! The `folio` binary: a thin shell that wires the library crates from the command line.
 
+mod backends;
 mod convert_cmd;
 mod serve_cmd;
 
@@ -26,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the PDF.co-compatible HTTP API (the default).
-    Serve(serve_cmd::ServeArgs),
+    Serve(Box<serve_cmd::ServeArgs>),
     /// Convert the pages of a PDF into image files (PNG, JPEG, WebP or one multi-page TIFF).
     Convert(convert_cmd::ConvertArgs),
     /// Internal: a render worker process, started and fed by the server on stdin/stdout.
@@ -49,7 +50,7 @@ fn main() -> std::process::ExitCode {
     };
     match cli.command {
         Some(Command::Convert(args)) => convert_cmd::run(args),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::RenderWorker { memory_mib }) => {
             let memory_bytes = (memory_mib > 0).then(|| memory_mib.saturating_mul(1024 * 1024));
             let code = folio_sandbox::worker_main(folio_sandbox::WorkerOptions { memory_bytes });

@@ -2,17 +2,16 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
 use folio_api::service::fetch::AllowList;
 use folio_api::{ApiConfig, AppState};
-use folio_jobs::{JobQueue, SqliteRepo};
 use folio_render::Limits;
 use folio_sandbox::{Isolation, SandboxConfig};
-use folio_store::FsStore;
+
+use crate::backends::BackendArgs;
 use tokio::sync::watch;
 
 #[derive(Args, Debug, Clone)]
@@ -20,10 +19,14 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "FOLIO_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Directory for files (`<dir>/files`) and the job database (`<dir>/folio.db`).
+    /// Directory for files (`<dir>/files`) and the job database (`<dir>/folio.db`) with the
+    /// embedded backends (--store fs, --queue sqlite).
     #[arg(long, env = "FOLIO_DATA_DIR", default_value = "./folio-data")]
     pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub backends: BackendArgs,
     /// Base of every URL handed out, as clients reach this server (default: http://<listen>).
+    /// Behind a load balancer: the balancer's URL, the same on every node.
     #[arg(long, env = "FOLIO_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Comma-separated API keys; when set, `x-api-key` is required on API routes.
@@ -119,7 +122,7 @@ pub struct ServeArgs {
     #[arg(long, env = "FOLIO_SWEEP_INTERVAL_SECS", default_value_t = 60)]
     pub sweep_interval_secs: u64,
     /// On SIGTERM/SIGINT, how long running jobs may take to finish before the process exits
-    /// (unfinished jobs run again at the next start).
+    /// (unfinished jobs run again at the next start, or on another node once their lease ends).
     #[arg(long, env = "FOLIO_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
 }
@@ -227,6 +230,7 @@ impl ServeArgs {
             fetch_timeout: Duration::from_secs(self.fetch_timeout_secs),
             fetch_allow,
             sweep_interval: Duration::from_secs(self.sweep_interval_secs.max(1)),
+            presigned_downloads: self.backends.presigned_downloads(),
             sandbox: self.sandbox()?,
             ..ApiConfig::default()
         })
@@ -250,32 +254,38 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = args.api_config()?;
-    std::fs::create_dir_all(&args.data_dir)
-        .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
-    let store =
-        Arc::new(FsStore::new(args.data_dir.join("files")).context("opening the file store")?);
-    let repo = Arc::new(
-        SqliteRepo::open(&args.data_dir.join("folio.db"))
-            .await
-            .context("opening the job database")?,
+    let node = node_id();
+    tracing::info!(
+        node,
+        host = %hostname(),
+        pid = std::process::id(),
+        store = ?args.backends.store,
+        queue = ?args.backends.queue,
+        "Folio node starting"
     );
-    // One node owns this database: jobs left running by a previous process run again now.
-    let requeued = repo.requeue_expired(i64::MAX).await?;
-    if requeued > 0 {
-        tracing::info!(requeued, "resuming jobs interrupted by the last shutdown");
+    if args.backends.uses_data_dir() {
+        std::fs::create_dir_all(&args.data_dir)
+            .with_context(|| format!("creating the data directory {}", args.data_dir.display()))?;
     }
-    let state = AppState::new(config.clone(), store, repo.clone(), repo);
+    let store = args.backends.open_store(&args.data_dir, &node).await?;
+    let records = args.backends.open_records(&args.data_dir).await?;
+    // One node owns an embedded database: jobs left running by a previous process run again now.
+    // A shared database's running jobs may be other live nodes': they come back when their lease
+    // runs out, and claiming takes them then.
+    if records.exclusive {
+        let requeued = records.jobs.requeue_expired(i64::MAX).await?;
+        if requeued > 0 {
+            tracing::info!(requeued, "resuming jobs interrupted by the last shutdown");
+        }
+    }
+    let state = AppState::new(config.clone(), store, records.jobs, records.files);
     let (stop_tx, stop_rx) = watch::channel(false);
-    let workers = folio_api::worker::spawn_all(
-        &state,
-        &format!("node-{}", std::process::id()),
-        stop_rx.clone(),
-    );
+    let workers = folio_api::worker::spawn_all(&state, &node, stop_rx.clone());
 
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
-    tracing::info!(listen = %args.listen, public_url = %config.public_url, data_dir = %args.data_dir.display(), "Folio is serving");
+    tracing::info!(listen = %args.listen, public_url = %config.public_url, "Folio is serving");
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: no new requests or jobs; letting running work finish");
@@ -295,7 +305,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .is_err()
     {
         tracing::warn!(
-            "jobs still running after the grace period; they will run again at the next start"
+            "jobs still running after the grace period; they will run again at the next start (or on another node after their lease)"
         );
     }
     Ok(())
@@ -350,6 +360,18 @@ async fn accept_loop(
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// This process's name in job records (`worker` = `<node>-w<n>`): 64 random bits, since process
+/// ids repeat across machines sharing a queue. Logged with the host name and pid at start.
+fn node_id() -> String {
+    folio_api::service::naming::new_token()[..16].to_string()
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {

@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::extract::P;
 use crate::params::Params;
 use crate::service::conversion::{ConvertJob, Progress, run};
-use crate::service::naming::{file_record, file_url, iso_time, new_token};
+use crate::service::naming::{download_url, file_record, iso_time, new_token};
 use crate::{ApiError, AppState, success};
 
 pub async fn png(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
@@ -104,7 +104,7 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
         .await?;
     Ok(success(json!({
         "jobId": id,
-        "url": file_url(state, &token, &name),
+        "url": download_url(state, &token, &name, expires_at).await?,
         "name": name,
         "outputLinkValidTill": iso_time(expires_at),
         "credits": 0

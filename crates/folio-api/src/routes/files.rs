@@ -4,12 +4,13 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use folio_jobs::{FileState, now_millis};
+use folio_jobs::FileState;
 use futures::StreamExt;
 use serde_json::json;
 use sha2::Digest;
 
 use crate::extract::P;
+use crate::service::input::current_file;
 use crate::service::naming::own_token;
 use crate::{ApiError, AppState, success};
 
@@ -18,13 +19,9 @@ pub async fn download(
     State(state): State<AppState>,
     Path((token, _name)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let rec = state
-        .files
-        .get_file(&token, now_millis())
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found("The file was not found: it may have expired or been deleted.")
-        })?;
+    let rec = current_file(&state, &token).await?.ok_or_else(|| {
+        ApiError::not_found("The file was not found: it may have expired or been deleted.")
+    })?;
     if rec.state != FileState::Ready {
         return Err(ApiError::not_found(
             "The file is not ready yet: its job is still running (poll /job/check) or its upload has not happened.",
@@ -70,9 +67,7 @@ pub async fn delete(State(state): State<AppState>, P(p): P) -> Result<Response, 
 /// `POST /file/hash {"url": …}` → SHA-256 of the file, hex.
 pub async fn hash(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
     let token = target_token(&p)?;
-    let rec = state
-        .files
-        .get_file(&token, now_millis())
+    let rec = current_file(&state, &token)
         .await?
         .filter(|r| r.state == FileState::Ready)
         .ok_or_else(|| {

@@ -12,7 +12,7 @@ use crate::extract::{P, read_body};
 use crate::params::multipart_boundary;
 use crate::service::conversion::expiration;
 use crate::service::input::{content_type_for, load, store_upload};
-use crate::service::naming::{file_record, file_url, new_token, presigned_url, sanitize_name};
+use crate::service::naming::{download_url, file_record, new_token, sanitize_name, upload_url};
 use crate::{ApiError, AppState, success};
 
 /// Standard base64 that does not insist on `=` padding (clients strip it).
@@ -23,15 +23,24 @@ const LENIENT_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPu
 );
 
 /// The success envelope of an upload.
-fn uploaded(state: &AppState, token: &str, name: &str, expires_at: i64) -> Response {
-    success(json!({
-        "url": file_url(state, token, name),
+async fn uploaded(
+    state: &AppState,
+    token: &str,
+    name: &str,
+    expires_at: i64,
+) -> Result<Response, ApiError> {
+    Ok(success(json!({
+        "url": download_url(state, token, name, expires_at).await?,
         "name": name,
         "outputLinkValidTill": crate::service::naming::iso_time(expires_at)
-    }))
+    })))
 }
 
 /// `GET /file/upload/get-presigned-url?name=…&contenttype=…` → `{presignedUrl, url}`.
+///
+/// With an S3 store `presignedUrl` is the bucket's own presigned PUT URL, as with PDF.co: the
+/// bytes bypass Folio, and the file becomes ready when first read and found in the bucket. Unlike
+/// Folio's own upload URL it is not single-use: S3 accepts PUTs to it until it expires.
 pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
     let name = sanitize_name(p.get("name").unwrap_or("file.pdf"), "file.pdf");
     let minutes = expiration(&state, &p)?;
@@ -48,8 +57,8 @@ pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Respons
         })
         .await?;
     Ok(success(json!({
-        "presignedUrl": presigned_url(&state, &token, &name),
-        "url": file_url(&state, &token, &name),
+        "presignedUrl": upload_url(&state, &token, &name).await?,
+        "url": download_url(&state, &token, &name, expires_at).await?,
         "name": name,
         "outputLinkValidTill": crate::service::naming::iso_time(expires_at)
     })))
@@ -171,12 +180,7 @@ async fn save(
     }
     let minutes = expiration(state, p)?;
     let token = store_upload(state, name, data, minutes).await?;
-    Ok(uploaded(
-        state,
-        &token,
-        name,
-        now_millis() + minutes as i64 * 60_000,
-    ))
+    uploaded(state, &token, name, now_millis() + minutes as i64 * 60_000).await
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use folio_sandbox::{Event, RenderJob};
 use serde::{Deserialize, Serialize};
 
 use super::input::{Source, load, source_from_params};
-use super::naming::{file_key, file_record, file_url, sanitize_name, stem};
+use super::naming::{download_url, file_key, file_record, sanitize_name, stem};
 use crate::params::Params;
 use crate::{ApiError, AppState};
 
@@ -316,7 +316,7 @@ async fn render_into_store(
                     .put(&file_key(&token), Bytes::from(img.data))
                     .await?;
                 record(&token, &name, size).await?;
-                urls.push(file_url(state, &token, &name));
+                urls.push(download_url(state, &token, &name, expires_at).await?);
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
             Event::TiffProgress(n) => progress.done.store(n as u32, Ordering::Relaxed),
@@ -338,7 +338,7 @@ async fn render_into_store(
         } else {
             record(&token, &name, size).await?;
         }
-        urls.push(file_url(state, &token, &name));
+        urls.push(download_url(state, &token, &name, expires_at).await?);
     }
     Ok(urls)
 }

@@ -2,7 +2,8 @@
 //! storage, never over HTTP), or another server's http(s) URL (fetched with time and size limits).
 
 use bytes::Bytes;
-use folio_jobs::{FileState, now_millis};
+use folio_jobs::{FileRecord, FileState, now_millis};
+use folio_store::StoreError;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
@@ -109,20 +110,41 @@ pub async fn store_upload(
     Ok(token)
 }
 
+/// The record of a stored file, unexpired, with uploads that bypassed Folio taken into account:
+/// a client may PUT an upload straight to the store (an S3 presigned URL), which leaves the
+/// record `Pending`; if the object is there now, the record becomes `Ready` with its size.
+pub async fn current_file(state: &AppState, token: &str) -> Result<Option<FileRecord>, ApiError> {
+    let Some(mut rec) = state.files.get_file(token, now_millis()).await? else {
+        return Ok(None);
+    };
+    // Only client uploads: a pending job result is written by its worker, which marks it.
+    if rec.state == FileState::Pending && rec.job_id.is_none() {
+        match state.store.head(&rec.key).await {
+            Ok(info) => {
+                state
+                    .files
+                    .mark_uploaded(token, info.size, now_millis())
+                    .await?;
+                rec.state = FileState::Ready;
+                rec.size = Some(info.size);
+            }
+            Err(StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Some(rec))
+}
+
 /// The bytes of an input.
 pub async fn load(state: &AppState, source: &Source) -> Result<Vec<u8>, ApiError> {
     let limits = &state.config.limits;
     match source {
         Source::Stored { token } => {
-            let rec = state
-                .files
-                .get_file(token, now_millis())
-                .await?
-                .ok_or_else(|| {
-                    ApiError::not_found(
-                        "The source file was not found: it may have expired or been deleted.",
-                    )
-                })?;
+            let rec = current_file(state, token).await?.ok_or_else(|| {
+                ApiError::not_found(
+                    "The source file was not found: it may have expired or been deleted.",
+                )
+            })?;
             if rec.state != FileState::Ready {
                 return Err(ApiError::not_found(
                     "The source file has not been uploaded yet: PUT its bytes to the presigned URL first.",

@@ -4,7 +4,11 @@
 //! or `&`, so clients that paste them unencoded into a query string still work (API.md §0.4), and
 //! the token (128 random bits, lower-case hex) is what makes them unguessable capabilities.
 
-use crate::AppState;
+use std::time::Duration;
+
+use folio_jobs::now_millis;
+
+use crate::{ApiError, AppState};
 
 /// A fresh random token: 128 bits from the OS, as 32 lower-case hex digits.
 pub fn new_token() -> String {
@@ -93,18 +97,61 @@ pub fn file_key(token: &str) -> String {
     format!("files/{token}")
 }
 
+/// Longest validity of an S3 (SigV4) presigned URL: 7 days.
+const MAX_PRESIGNED: Duration = Duration::from_secs(7 * 24 * 3600);
+
 pub fn file_url(state: &AppState, token: &str, name: &str) -> String {
     format!("{}/files/{token}/{name}", state.config.public_url)
 }
 
-pub fn presigned_url(state: &AppState, token: &str, name: &str) -> String {
-    format!("{}/file/upload/put/{token}/{name}", state.config.public_url)
+/// The URL a client downloads a file from until `expires_at`: the store's presigned GET URL when
+/// configured (`presigned_downloads`) and the store has them, else Folio's own [`file_url`].
+pub async fn download_url(
+    state: &AppState,
+    token: &str,
+    name: &str,
+    expires_at: i64,
+) -> Result<String, ApiError> {
+    if state.config.presigned_downloads {
+        let left = Duration::from_millis((expires_at - now_millis()).max(1000) as u64);
+        if let Some(url) = state
+            .store
+            .presign_get(&file_key(token), left.min(MAX_PRESIGNED))
+            .await?
+        {
+            return Ok(url);
+        }
+    }
+    Ok(file_url(state, token, name))
+}
+
+/// The URL a client PUTs an upload to: the store's own presigned PUT URL (S3: the bytes go
+/// straight to the bucket) or, for stores without one, Folio's single-use upload route.
+pub async fn upload_url(state: &AppState, token: &str, name: &str) -> Result<String, ApiError> {
+    let minutes = Duration::from_secs(state.config.presigned_upload_minutes.max(1) * 60);
+    Ok(
+        match state
+            .store
+            .presign_put(&file_key(token), minutes.min(MAX_PRESIGNED))
+            .await?
+        {
+            Some(url) => url,
+            None => format!("{}/file/upload/put/{token}/{name}", state.config.public_url),
+        },
+    )
 }
 
 /// The token in one of this server's own file or upload URLs (any host: the server may be
-/// reached under several names), or `None` for a foreign URL.
+/// reached under several names), or in a store's presigned URL of a file (a signed URL whose
+/// path ends in the key `files/<token>`), or `None` for a foreign URL.
 pub fn own_token(url: &url::Url) -> Option<String> {
     let segs: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+    let signed = url
+        .query_pairs()
+        .any(|(k, _)| k.eq_ignore_ascii_case("x-amz-signature"));
+    if let ([.., "files", t], true) = (segs.as_slice(), signed) {
+        return is_token(t).then(|| t.to_string());
+    }
     let segs: &[&str] = match segs.first() {
         Some(v) if v.eq_ignore_ascii_case("v1") => &segs[1..],
         _ => &segs,
@@ -177,6 +224,18 @@ mod tests {
                 "{u}"
             );
         }
+        let signed = format!(
+            "http://s3.example:9000/bucket/folio/files/{t}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab"
+        );
+        assert_eq!(
+            own_token(&url::Url::parse(&signed).unwrap()),
+            Some(t.clone())
+        );
+        assert_eq!(
+            own_token(&url::Url::parse(&format!("http://x/bucket/files/{t}")).unwrap()),
+            None,
+            "an unsigned foreign path is not ours"
+        );
         assert_eq!(
             own_token(&url::Url::parse("http://x/files/notatoken/a.pdf").unwrap()),
             None
