@@ -79,6 +79,10 @@ pub struct ServeArgs {
     /// Longest `expiration` a request may ask for, in minutes.
     #[arg(long, env = "FOLIO_MAX_EXPIRATION_MINUTES", default_value_t = 7 * 24 * 60)]
     pub max_expiration_minutes: u64,
+    /// Life of a presigned upload URL (minutes). With --store s3 it is a real S3 presigned PUT
+    /// URL, which accepts PUTs until then: keep it short.
+    #[arg(long, env = "FOLIO_PRESIGNED_UPLOAD_MINUTES", default_value_t = 30)]
+    pub presigned_upload_minutes: u64,
     /// A synchronous conversion running longer answers 445 (use async=true).
     #[arg(long, env = "FOLIO_SYNC_TIMEOUT_SECS", default_value_t = 120)]
     pub sync_timeout_secs: u64,
@@ -211,6 +215,7 @@ impl ServeArgs {
                 .collect(),
             default_expiration_minutes: self.default_expiration_minutes.max(1),
             max_expiration_minutes: self.max_expiration_minutes.max(1),
+            presigned_upload_minutes: self.presigned_upload_minutes.max(1),
             limits: Limits {
                 max_input_bytes: self.max_input_mib.saturating_mul(1024 * 1024),
                 max_page_pixels: (self.max_page_megapixels * 1e6) as u64,
