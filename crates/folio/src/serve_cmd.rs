@@ -237,7 +237,6 @@ impl ServeArgs {
             sweep_interval: Duration::from_secs(self.sweep_interval_secs.max(1)),
             presigned_downloads: self.backends.presigned_downloads(),
             sandbox: self.sandbox()?,
-            ..ApiConfig::default()
         })
     }
 }
