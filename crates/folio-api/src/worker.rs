@@ -165,16 +165,46 @@ async fn result_json(
 }
 
 /// Requeue jobs whose worker vanished, and delete expired jobs and files.
+/// Sweeps between two searches for orphaned objects (listing a whole bucket is not free).
+const ORPHAN_SWEEP_EVERY: u64 = 60;
+
 async fn sweep_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    loop {
+    for n in 0u64.. {
         if let Err(e) = sweep_once(&state).await {
             tracing::warn!(%e, "expiry sweep failed");
+        }
+        if n % ORPHAN_SWEEP_EVERY == 0
+            && let Err(e) = sweep_orphans(&state).await
+        {
+            tracing::warn!(%e, "orphan sweep failed");
         }
         tokio::select! {
             _ = tokio::time::sleep(state.config.sweep_interval) => {}
             _ = shutdown.changed() => return,
         }
     }
+}
+
+/// Delete stored files older than any record may live (`--max-expiration-minutes` plus an hour)
+/// that no record names: bytes left behind by a crash between a record's removal and its
+/// object's, or by an upload straight to S3 whose record is gone. Judged by the stored object's
+/// own age, so it works for objects Folio never saw written. Returns how many were deleted.
+pub async fn sweep_orphans(state: &AppState) -> Result<usize, ApiError> {
+    let now = now_millis();
+    let max_life = Duration::from_secs((state.config.max_expiration_minutes + 60) * 60);
+    let cutoff = std::time::SystemTime::now() - max_life;
+    let mut deleted = 0;
+    for obj in state.store.list_older_than("files/", cutoff).await? {
+        let token = obj.key.trim_start_matches("files/");
+        if state.files.get_file(token, now).await?.is_none() {
+            state.store.delete(&obj.key).await?;
+            deleted += 1;
+        }
+    }
+    if deleted > 0 {
+        tracing::info!(deleted, "orphaned files swept");
+    }
+    Ok(deleted)
 }
 
 /// One pass of the sweeper; public so tests and operators can trigger it.

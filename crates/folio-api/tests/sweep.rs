@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use folio_api::{ApiConfig, AppState, worker::sweep_once};
+use folio_api::worker::{sweep_once, sweep_orphans};
+use folio_api::{ApiConfig, AppState};
 use folio_jobs::{
     FileIndex, FileRecord, FileState, JobQueue, JobState, NewJob, SqliteRepo, now_millis,
 };
@@ -102,4 +103,43 @@ async fn expired_files_and_jobs_are_swept() {
     let again = repo.get(&stuck.id).await.unwrap().unwrap();
     assert_eq!(again.state, JobState::Queued);
     assert_eq!(again.worker, None);
+}
+
+/// Objects older than any record may live, and named by no record, are deleted by their age;
+/// younger ones, and old ones a record still names, stay.
+#[tokio::test]
+async fn orphaned_objects_are_swept_by_their_age() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(FsStore::new(dir.path().join("files")).unwrap());
+    let repo = Arc::new(
+        SqliteRepo::open(&dir.path().join("db.sqlite"))
+            .await
+            .unwrap(),
+    );
+    let config = ApiConfig::default();
+    let max_life = Duration::from_secs((config.max_expiration_minutes + 61) * 60);
+    let state = AppState::new(config, store.clone(), repo.clone(), repo.clone());
+    let (orphan, young, named) = ("c".repeat(32), "d".repeat(32), "e".repeat(32));
+    for token in [&orphan, &young, &named] {
+        store
+            .put(&format!("files/{token}"), Bytes::from_static(b"png"))
+            .await
+            .unwrap();
+    }
+    repo.insert_file(record(&named, now_millis() + 3_600_000))
+        .await
+        .unwrap();
+    let long_ago = std::time::SystemTime::now() - max_life;
+    for token in [&orphan, &named] {
+        std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("files/files").join(token))
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+    }
+    assert_eq!(sweep_orphans(&state).await.unwrap(), 1);
+    assert!(store.head(&format!("files/{orphan}")).await.is_err());
+    assert!(store.head(&format!("files/{young}")).await.is_ok());
+    assert!(store.head(&format!("files/{named}")).await.is_ok());
 }
