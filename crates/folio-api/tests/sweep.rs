@@ -35,8 +35,8 @@ fn job(id: &str, expires_at: i64) -> NewJob {
     }
 }
 
-#[tokio::test]
-async fn expired_files_and_jobs_are_swept() {
+/// A store and a database in a temporary directory, and the API state over them (defaults).
+async fn setup() -> (tempfile::TempDir, Arc<FsStore>, Arc<SqliteRepo>, AppState) {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(FsStore::new(dir.path().join("files")).unwrap());
     let repo = Arc::new(
@@ -50,6 +50,12 @@ async fn expired_files_and_jobs_are_swept() {
         repo.clone(),
         repo.clone(),
     );
+    (dir, store, repo, state)
+}
+
+#[tokio::test]
+async fn expired_files_and_jobs_are_swept() {
+    let (dir, store, repo, state) = setup().await;
     let now = now_millis();
     let (old, fresh) = ("a".repeat(32), "b".repeat(32));
     for (token, exp) in [(&old, now - 1), (&fresh, now + 3_600_000)] {
@@ -109,16 +115,8 @@ async fn expired_files_and_jobs_are_swept() {
 /// younger ones, and old ones a record still names, stay.
 #[tokio::test]
 async fn orphaned_objects_are_swept_by_their_age() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(FsStore::new(dir.path().join("files")).unwrap());
-    let repo = Arc::new(
-        SqliteRepo::open(&dir.path().join("db.sqlite"))
-            .await
-            .unwrap(),
-    );
-    let config = ApiConfig::default();
-    let max_life = Duration::from_secs((config.max_expiration_minutes + 61) * 60);
-    let state = AppState::new(config, store.clone(), repo.clone(), repo.clone());
+    let (dir, store, repo, state) = setup().await;
+    let max_life = Duration::from_secs((state.config.max_expiration_minutes + 61) * 60);
     let (orphan, young, named) = ("c".repeat(32), "d".repeat(32), "e".repeat(32));
     for token in [&orphan, &young, &named] {
         store
