@@ -55,7 +55,7 @@ async fn setup() -> (tempfile::TempDir, Arc<FsStore>, Arc<SqliteRepo>, AppState)
 
 #[tokio::test]
 async fn expired_files_and_jobs_are_swept() {
-    let (dir, store, repo, state) = setup().await;
+    let (_dir, store, repo, state) = setup().await;
     let now = now_millis();
     let (old, fresh) = ("a".repeat(32), "b".repeat(32));
     for (token, exp) in [(&old, now - 1), (&fresh, now + 3_600_000)] {
