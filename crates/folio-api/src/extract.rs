@@ -146,7 +146,8 @@ pub(crate) fn key_matches(given: &str, keys: &[String]) -> bool {
 }
 
 pub fn is_capability_path(path: &str) -> bool {
-    path.starts_with("/files/") || path.starts_with("/file/upload/put/")
+    // The web page itself holds nothing; it asks for a key and sends it with its API calls.
+    path == "/" || path.starts_with("/files/") || path.starts_with("/file/upload/put/")
 }
 
 #[cfg(test)]

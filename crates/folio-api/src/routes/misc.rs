@@ -1,4 +1,4 @@
-//! `/pdf/info` and `/account/credit/balance`.
+//! `/pdf/info`, `/account/credit/balance` and the web page.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -11,6 +11,12 @@ use crate::{ApiError, AppState, success};
 
 /// Credits mean nothing on a self-hosted server; clients read the field, so it is a constant.
 pub const CREDITS: u64 = 999_999_999;
+
+/// The web page at `/`: pick a PDF, convert it through this API, see and download the pages.
+/// Plain HTML and JavaScript compiled into the binary: no build step, no files to deploy.
+pub async fn index() -> axum::response::Html<&'static str> {
+    axum::response::Html(include_str!("index.html"))
+}
 
 pub async fn balance() -> Response {
     success(json!({}))

@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .route("/pdf/info", any(misc::info))
         .route("/job/check", any(jobs::check))
         .route("/account/credit/balance", any(misc::balance))
+        .route("/", get(misc::index))
         .route("/files/{token}/{name}", get(files::download))
         .route(
             "/file/upload/put/{token}/{name}",

@@ -1,0 +1,45 @@
+// Folio's web page in a real browser: Debian's Chromium, headless, driven by playwright-core.
+// Usage: node web.mjs <base-url> <pdf> <expected-pages> <screenshot.png>
+// Picks the PDF in the page's file input, converts it, waits until every page thumbnail has
+// loaded (naturalWidth > 0), checks the download links, and saves a screenshot. Exits non-zero
+// with a message on any failure.
+import { chromium } from "playwright-core";
+
+const [base, pdf, expected, shot] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(base + "/");
+  await page.setInputFiles("#file", pdf);
+  await page.fill("#dpi", "72");
+  await page.click("#convert");
+  await page.waitForFunction(
+    (n) => {
+      const imgs = [...document.querySelectorAll("#pages img")];
+      return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    Number(expected),
+    { timeout: 60_000 },
+  );
+  const status = await page.textContent("#status");
+  if (!status.startsWith("Done")) throw new Error(`status: ${status}`);
+  const links = await page.$$eval("#pages figcaption a", (as) => as.map((a) => a.href));
+  for (const href of links) {
+    const r = await page.request.get(href);
+    if (r.status() !== 200 || r.headers()["content-type"] !== "image/png") {
+      throw new Error(`download ${href}: ${r.status()} ${r.headers()["content-type"]}`);
+    }
+  }
+  if (await page.isHidden("#all")) throw new Error("no 'Download all' button for several pages");
+  await page.screenshot({ path: shot, fullPage: true });
+  if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
+  console.log(`ok: ${links.length} thumbnails, status "${status}", screenshot ${shot}`);
+} finally {
+  await browser.close();
+}
