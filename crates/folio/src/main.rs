@@ -1,10 +1,11 @@
 //! The `folio` binary: a thin shell that wires the library crates from the command line.
 
 mod backends;
+mod config_cmd;
 mod convert_cmd;
 mod serve_cmd;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// mimalloc instead of glibc malloc: with glibc, the server's resident memory grew pass after
 /// pass over the benchmark corpus (249 → 721 MB over 8 passes, never returned, from per-thread
@@ -28,6 +29,9 @@ struct Cli {
 enum Command {
     /// Serve the PDF.co-compatible HTTP API (the default).
     Serve(Box<serve_cmd::ServeArgs>),
+    /// Print the effective configuration of `serve` (flags > environment > --config file >
+    /// defaults) with each setting's source, secrets masked; exit 1 if a setting is invalid.
+    Config(Box<serve_cmd::ServeArgs>),
     /// Convert the pages of a PDF into image files (PNG, JPEG, WebP or one multi-page TIFF).
     Convert(convert_cmd::ConvertArgs),
     /// Internal: a render worker process, started and fed by the server on stdin/stdout.
@@ -40,7 +44,15 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let from_file = match config_cmd::apply_file() {
+        Ok(keys) => keys,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let serve = |args| match serve_cmd::run(args) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -51,6 +63,10 @@ fn main() -> std::process::ExitCode {
     match cli.command {
         Some(Command::Convert(args)) => convert_cmd::run(args),
         Some(Command::Serve(args)) => serve(*args),
+        Some(Command::Config(args)) => {
+            let sub = matches.subcommand_matches("config").unwrap_or(&matches);
+            std::process::ExitCode::from(config_cmd::print(sub, &args, &from_file) as u8)
+        }
         Some(Command::RenderWorker { memory_mib }) => {
             let memory_bytes = (memory_mib > 0).then(|| memory_mib.saturating_mul(1024 * 1024));
             let code = folio_sandbox::worker_main(folio_sandbox::WorkerOptions { memory_bytes });

@@ -16,6 +16,10 @@ use tokio::sync::watch;
 
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
+    /// TOML file of settings (keys are these flags' names): flags win over environment
+    /// variables, which win over the file, which wins over the defaults. See `folio config`.
+    #[arg(long, env = "FOLIO_CONFIG")]
+    pub config: Option<std::path::PathBuf>,
     /// Address and port to listen on.
     #[arg(long, env = "FOLIO_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -180,6 +184,11 @@ impl ServeArgs {
             job_cpu_seconds: self.job_timeout_secs.max(self.sync_timeout_secs) * threads as u64
                 + 60,
         })
+    }
+
+    /// Check every setting as start-up does, without starting anything.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.api_config().map(|_| ())
     }
 
     fn api_config(&self) -> anyhow::Result<ApiConfig> {

@@ -202,3 +202,54 @@ fn version_and_help() {
         assert!(help.contains(flag), "{flag}");
     }
 }
+
+/// `folio config`: flags win over the environment, which wins over the --config file, which wins
+/// over the defaults; each line names its source; secrets are masked; bad settings stop it.
+#[test]
+fn config_is_layered_printed_with_sources_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("folio.toml");
+    std::fs::write(
+        &file,
+        "max_upload_mib = 512\nworkers = 3\nmax-queued-jobs = 9\napi-keys = [\"k1\", \"k2\"]\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["config", "--config"])
+        .arg(&file)
+        .args(["--max-queued-jobs", "7"])
+        .env("FOLIO_WORKERS", "5")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "max-queued-jobs = \"7\"  # flag",
+        "workers = \"5\"  # environment",
+        "max-upload-mib = \"512\"  # file",
+        "api-keys = \"********\"  # file",
+        "listen = \"127.0.0.1:8080\"  # default",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
+    }
+    assert!(!text.contains("k1"), "a key leaked:\n{text}");
+
+    let fail = |toml: &str, extra: &[&str]| {
+        std::fs::write(&file, toml).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(["config", "--config"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert!(fail("nope = 1\n", &[]).contains("unknown setting 'nope'"));
+    assert!(fail("workers = [[1]]\n", &[]).contains("setting 'workers'"));
+    assert!(fail("", &["--default-dpi", "0"]).contains("--default-dpi"));
+    assert!(fail("default-dpi = 0\n", &[]).contains("--default-dpi"));
+}
