@@ -53,6 +53,10 @@ pub struct ApiConfig {
     pub fetch_allow: AllowList,
     /// Seconds between expiry sweeps.
     pub sweep_interval: Duration,
+    /// Key of the `X-Folio-Signature` HMAC on webhook calls; `None` sends them unsigned.
+    pub webhook_secret: Option<String>,
+    /// Tries of one webhook delivery (backoff 1 s, 2 s, 4 s, … up to 60 s between them).
+    pub webhook_attempts: u32,
     /// Where conversions render and the per-page time budget. The library default renders
     /// in-process; the `folio` binary runs supervised worker processes.
     pub sandbox: SandboxConfig,
@@ -81,6 +85,8 @@ impl Default for ApiConfig {
             fetch_timeout: Duration::from_secs(60),
             fetch_allow: AllowList::default(),
             sweep_interval: Duration::from_secs(60),
+            webhook_secret: None,
+            webhook_attempts: 5,
             sandbox: SandboxConfig {
                 isolation: Isolation::InProcess,
                 page_timeout: Duration::from_secs(60),

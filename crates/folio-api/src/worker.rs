@@ -136,7 +136,11 @@ async fn process(state: &AppState, worker: &str, job: Job) {
         }
     };
     match finished {
-        Ok(true) => {}
+        Ok(true) => {
+            if let Some(url) = params.callback.clone() {
+                crate::service::webhook::notify(state, url, id.clone());
+            }
+        }
         Ok(false) => {
             tracing::warn!(job = %id, worker, "job was taken over by another worker; result discarded")
         }

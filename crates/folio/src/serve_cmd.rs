@@ -126,6 +126,12 @@ pub struct ServeArgs {
     /// A render worker process is replaced after this many conversions.
     #[arg(long, env = "FOLIO_RENDER_WORKER_JOBS", default_value_t = 200)]
     pub render_worker_jobs: u32,
+    /// Secret for the `X-Folio-Signature` HMAC-SHA256 header on webhook (`callback`) calls.
+    #[arg(long, env = "FOLIO_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
+    /// Tries of one webhook delivery, with backoff (1 s, 2 s, 4 s, … up to 60 s).
+    #[arg(long, env = "FOLIO_WEBHOOK_ATTEMPTS", default_value_t = 5)]
+    pub webhook_attempts: u32,
     /// Seconds between sweeps of expired files and jobs.
     #[arg(long, env = "FOLIO_SWEEP_INTERVAL_SECS", default_value_t = 60)]
     pub sweep_interval_secs: u64,
@@ -245,6 +251,8 @@ impl ServeArgs {
             fetch_allow,
             sweep_interval: Duration::from_secs(self.sweep_interval_secs.max(1)),
             presigned_downloads: self.backends.presigned_downloads(),
+            webhook_secret: self.webhook_secret.clone().filter(|s| !s.is_empty()),
+            webhook_attempts: self.webhook_attempts.max(1),
             sandbox: self.sandbox()?,
         })
     }

@@ -37,6 +37,9 @@ pub struct ConvertJob {
     pub expiration_minutes: u64,
     /// Token of the async placeholder file, filled when the job succeeds.
     pub placeholder: Option<String>,
+    /// Where to POST the job's final state (async jobs only).
+    #[serde(default)]
+    pub callback: Option<String>,
 }
 
 /// Pages done / total, shared with the heartbeat that reports it.
@@ -84,6 +87,10 @@ impl ConvertJob {
             jpeg_quality: profiles.jpeg_quality.unwrap_or(85),
             expiration_minutes,
             placeholder: None,
+            callback: p
+                .get("callback")
+                .map(|c| super::webhook::parse_callback(state, c))
+                .transpose()?,
         })
     }
 

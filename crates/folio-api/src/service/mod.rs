@@ -4,3 +4,5 @@ pub mod conversion;
 pub mod fetch;
 pub mod input;
 pub mod naming;
+pub mod status;
+pub mod webhook;
