@@ -125,6 +125,7 @@ async fn process(state: &AppState, worker: &str, job: Job) {
         Ok(outcome) => result_json(state, &params, &outcome).await,
         Err(e) => Err(e),
     };
+    let outcome = if result.is_ok() { "success" } else { "failed" };
     let finished = match result {
         Ok(result) => {
             tracing::info!(job = %id, pages = %result["pageCount"], ms = %result["duration"], "job succeeded");
@@ -136,7 +137,7 @@ async fn process(state: &AppState, worker: &str, job: Job) {
         }
     };
     match finished {
-        Ok(true) => {}
+        Ok(true) => state.metrics.job_finished(outcome),
         Ok(false) => {
             tracing::warn!(job = %id, worker, "job was taken over by another worker; result discarded")
         }

@@ -11,6 +11,7 @@ use folio_jobs::JobState;
 use serde_json::json;
 
 use crate::extract::P;
+use crate::ops::tag_job;
 use crate::routes::misc::CREDITS;
 use crate::{ApiError, AppState, json_response};
 
@@ -25,7 +26,7 @@ pub async fn check(State(state): State<AppState>, P(p): P) -> Result<Response, A
         body["status"] = json!("unknown");
         body["message"] =
             json!("No such job: the id is wrong, or the job expired and was removed.");
-        return Ok(json_response(StatusCode::OK, &body));
+        return Ok(tag_job(json_response(StatusCode::OK, &body), &id));
     };
     body["pagesDone"] = json!(job.pages_done);
     body["pagesTotal"] = json!(job.pages_total);
@@ -76,5 +77,5 @@ pub async fn check(State(state): State<AppState>, P(p): P) -> Result<Response, A
             body["errorCode"] = json!(job.error_code.unwrap_or(445));
         }
     }
-    Ok(json_response(StatusCode::OK, &body))
+    Ok(tag_job(json_response(StatusCode::OK, &body), &id))
 }
