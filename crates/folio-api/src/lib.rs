@@ -7,6 +7,7 @@
 pub mod config;
 mod error;
 mod extract;
+pub mod ops;
 pub mod params;
 mod routes;
 pub mod service;
@@ -38,6 +39,8 @@ pub struct Inner {
     pub http: reqwest::Client,
     /// Runs conversions (in worker processes, under the page time budget).
     pub renderer: folio_sandbox::Renderer,
+    /// The series `/metrics` serves.
+    pub metrics: ops::Metrics,
 }
 
 impl std::ops::Deref for AppState {
@@ -66,6 +69,7 @@ impl AppState {
             renders,
             http,
             renderer,
+            metrics: ops::Metrics::default(),
         }))
     }
 }

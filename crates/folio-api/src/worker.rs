@@ -125,6 +125,7 @@ async fn process(state: &AppState, worker: &str, job: Job) {
         Ok(outcome) => result_json(state, &params, &outcome).await,
         Err(e) => Err(e),
     };
+    let outcome = if result.is_ok() { "success" } else { "failed" };
     let finished = match result {
         Ok(result) => {
             tracing::info!(job = %id, pages = %result["pageCount"], ms = %result["duration"], "job succeeded");
@@ -137,6 +138,7 @@ async fn process(state: &AppState, worker: &str, job: Job) {
     };
     match finished {
         Ok(true) => {
+            state.metrics.job_finished(outcome);
             if let Some(url) = params.callback.clone() {
                 crate::service::webhook::notify(state, url, id.clone());
             }

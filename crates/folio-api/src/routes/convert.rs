@@ -11,6 +11,7 @@ use folio_render::Format;
 use serde_json::json;
 
 use crate::extract::P;
+use crate::ops::tag_job;
 use crate::params::Params;
 use crate::service::conversion::{ConvertJob, Progress, run};
 use crate::service::naming::{download_url, file_record, iso_time, new_token};
@@ -102,11 +103,12 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
             expires_at,
         })
         .await?;
-    Ok(success(json!({
+    let answer = success(json!({
         "jobId": id,
         "url": download_url(state, &token, &name, expires_at).await?,
         "name": name,
         "outputLinkValidTill": iso_time(expires_at),
         "credits": 0
-    })))
+    }));
+    Ok(tag_job(answer, &id))
 }

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::extract::P;
+use crate::ops::tag_job;
 use crate::service::status::job_status;
 use crate::{ApiError, AppState, json_response};
 
@@ -15,5 +16,8 @@ pub async fn check(State(state): State<AppState>, P(p): P) -> Result<Response, A
         .trim()
         .to_ascii_lowercase();
     let job = state.jobs.get(&id).await?;
-    Ok(json_response(StatusCode::OK, &job_status(&id, job)))
+    Ok(tag_job(
+        json_response(StatusCode::OK, &job_status(&id, job)),
+        &id,
+    ))
 }

@@ -4,6 +4,7 @@ mod convert;
 mod files;
 mod jobs;
 mod misc;
+mod ops;
 mod upload;
 
 pub use misc::CREDITS;
@@ -45,6 +46,15 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_api_key,
+        ))
+        // After the key layer: load balancers and scrapers call these without a key.
+        .route("/health", get(ops::health))
+        .route("/ready", get(ops::ready))
+        .route("/metrics", get(ops::metrics))
+        // Inside routing, so that it sees the matched route template.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ops::observe,
         ))
         .layer(DefaultBodyLimit::disable())
         .layer(

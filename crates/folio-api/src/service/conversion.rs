@@ -232,12 +232,15 @@ pub async fn run(
         .map_err(|_| ApiError::new(503, "The server is shutting down; try again shortly."))?;
     let bytes = load(state, &job.source).await?;
     let expires_at = now_millis() + job.expiration_minutes as i64 * 60_000;
+    let rendering = Instant::now();
     let urls = render_into_store(state, job_id, job, bytes, expires_at, &progress, &cancel).await?;
+    let render_time = rendering.elapsed();
     let page_count = if job.format() == Format::Tiff {
         progress.total.load(Ordering::Relaxed) as usize
     } else {
         urls.len()
     };
+    state.metrics.conversion(page_count, render_time);
     if let Some(token) = &job.placeholder
         && job.format() != Format::Tiff
     {

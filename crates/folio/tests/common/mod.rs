@@ -43,16 +43,22 @@ pub struct Server {
 
 impl Server {
     pub fn start(extra: &[&str]) -> Self {
-        let data_dir = std::env::temp_dir().join(format!(
-            "folio-srv-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&data_dir);
-        Self::start_in(data_dir, free_port(), extra)
+        Self::start_in(fresh_data_dir(), free_port(), extra)
+    }
+
+    /// Start with info-level logs written to `<data dir>/stderr.log` instead of the terminal.
+    pub fn start_logging(extra: &[&str]) -> Self {
+        let data_dir = fresh_data_dir();
+        std::fs::create_dir_all(&data_dir).unwrap();
+        let log = std::fs::File::create(data_dir.join("stderr.log")).unwrap();
+        Self::spawn(data_dir, free_port(), extra, "info", Stdio::from(log))
     }
 
     pub fn start_in(data_dir: PathBuf, port: u16, extra: &[&str]) -> Self {
+        Self::spawn(data_dir, port, extra, "warn", Stdio::inherit())
+    }
+
+    fn spawn(data_dir: PathBuf, port: u16, extra: &[&str], log: &str, stderr: Stdio) -> Self {
         let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
         let child = Command::new(env!("CARGO_BIN_EXE_folio"))
             .arg("--listen")
@@ -60,9 +66,9 @@ impl Server {
             .arg("--data-dir")
             .arg(&data_dir)
             .args(&args)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", log)
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let s = Server {
@@ -148,6 +154,16 @@ impl Drop for Server {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.data_dir);
     }
+}
+
+fn fresh_data_dir() -> PathBuf {
+    let data_dir = std::env::temp_dir().join(format!(
+        "folio-srv-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    data_dir
 }
 
 static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
