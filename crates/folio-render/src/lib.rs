@@ -21,6 +21,7 @@ mod pages;
 mod raster;
 #[cfg(any(test, feature = "testpdf"))]
 pub mod testpdf;
+mod text;
 
 pub use convert::{PageImage, Summary, convert, convert_tiff};
 pub use document::{DocInfo, Document, PageGeometry, PdfDate};
@@ -28,6 +29,7 @@ pub use encode::{Format, encode_page};
 pub use error::{Error, Limit};
 pub use pages::{PageItem, PageRef, PageSpec};
 pub use raster::{ColorMode, Pixels, Raster};
+pub use text::LINE_BREAK;
 
 /// Hard limits that protect the process from hostile or mistaken input. All are configurable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -39,6 +39,19 @@ pub struct RenderJob {
     pub limits: Limits,
     /// For TIFF: the local file the multi-page TIFF is written to (created by the caller).
     pub tiff_path: Option<PathBuf>,
+    /// Render images (as `options` say) or extract text.
+    #[serde(default)]
+    pub kind: JobKind,
+}
+
+/// What a job produces. Text runs in the sandbox too: reading a page's text interprets its whole
+/// content stream, which a hostile document can make as slow or as hungry as rendering it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    #[default]
+    Render,
+    Text,
 }
 
 /// What a running conversion reports, in this order: `Started`, then pages or TIFF progress.
@@ -50,6 +63,18 @@ pub enum Event {
     Page(PageImage),
     /// Pages written into the TIFF so far.
     TiffProgress(usize),
+    /// The text of one page (text jobs), in selection order.
+    Text(PageText),
+}
+
+/// One page's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageText {
+    /// Position in the selection (0 = first page produced).
+    pub seq: usize,
+    /// 0-based page index in the document.
+    pub page: usize,
+    pub text: String,
 }
 
 /// Why a conversion did not finish: a PDF.co error code and a message for the person who sent
@@ -130,6 +155,15 @@ pub fn execute(
         pages: pages.clone(),
     }) {
         return Err(stopped().into());
+    }
+    if job.kind == JobKind::Text {
+        for (seq, &page) in pages.iter().enumerate() {
+            let text = doc.page_text(page)?;
+            if !emit(Event::Text(PageText { seq, page, text })) {
+                return Err(stopped().into());
+            }
+        }
+        return Ok(());
     }
     if job.options.format == Format::Tiff {
         let path = job

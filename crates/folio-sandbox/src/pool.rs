@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::protocol::{Frame, read_frame_async, write_frame_async};
-use crate::{Event, Failure, Isolation, RenderJob, SandboxConfig, execute};
+use crate::{Event, Failure, Isolation, PageText, RenderJob, SandboxConfig, execute};
 
 /// Largest page a worker may send back; a page image is far smaller (pixel limit × 4 bytes).
 const MAX_PAGE_BYTES: u64 = 4 << 30;
@@ -247,7 +247,9 @@ impl Run {
         };
         match &result {
             Ok(Some(Event::Started { pages })) => self.pages = pages.clone(),
-            Ok(Some(Event::Page(_) | Event::TiffProgress(_))) => self.next_seq += 1,
+            Ok(Some(Event::Page(_) | Event::TiffProgress(_) | Event::Text(_))) => {
+                self.next_seq += 1
+            }
             Ok(None) | Err(_) => self.finished = true,
         }
         if result.is_err() {
@@ -288,6 +290,11 @@ impl Run {
                 data,
             }))),
             Ok((Frame::TiffProgress { done }, _)) => Ok(Some(Event::TiffProgress(done))),
+            Ok((Frame::Text { seq, page }, data)) => Ok(Some(Event::Text(PageText {
+                seq,
+                page,
+                text: String::from_utf8_lossy(&data).into_owned(),
+            }))),
             Ok((Frame::Done, _)) => {
                 self.return_worker();
                 Ok(None)

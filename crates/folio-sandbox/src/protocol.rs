@@ -37,6 +37,11 @@ pub enum Frame {
     TiffProgress {
         done: usize,
     },
+    /// The payload is the page's text, UTF-8.
+    Text {
+        seq: usize,
+        page: usize,
+    },
     Done,
     Failed {
         code: u16,

@@ -65,6 +65,14 @@ pub fn worker_main(options: WorkerOptions) -> i32 {
                 Event::TiffProgress(done) => {
                     write_frame(&mut output, &Frame::TiffProgress { done }, &[])
                 }
+                Event::Text(t) => write_frame(
+                    &mut output,
+                    &Frame::Text {
+                        seq: t.seq,
+                        page: t.page,
+                    },
+                    t.text.as_bytes(),
+                ),
             };
             match written {
                 Ok(()) => true,

@@ -1,5 +1,6 @@
-//! `/pdf/convert/to/{png,jpg,webp,tiff}`: synchronous (answer the page URLs) or `async=true`
-//! (answer a `jobId` and a placeholder URL at once; a worker renders).
+//! `/pdf/convert/to/{png,jpg,webp,tiff,text}`: synchronous (answer the page URLs, or the text
+//! file's, or with `inline=true` the text itself) or `async=true` (answer a `jobId` and a
+//! placeholder URL at once; a worker converts).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,26 +14,30 @@ use serde_json::json;
 use crate::extract::P;
 use crate::ops::tag_job;
 use crate::params::Params;
-use crate::service::conversion::{ConvertJob, Progress, run};
+use crate::service::conversion::{ConvertJob, Output, Progress, run};
 use crate::service::naming::{download_url, file_record, iso_time, new_token};
 use crate::{ApiError, AppState, success};
 
 pub async fn png(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
-    convert(s, Format::Png, p).await
+    convert(s, Output::Image(Format::Png), p).await
 }
 pub async fn jpg(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
-    convert(s, Format::Jpeg, p).await
+    convert(s, Output::Image(Format::Jpeg), p).await
 }
 pub async fn webp(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
-    convert(s, Format::Webp, p).await
+    convert(s, Output::Image(Format::Webp), p).await
 }
 pub async fn tiff(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
-    convert(s, Format::Tiff, p).await
+    convert(s, Output::Image(Format::Tiff), p).await
 }
 
-async fn convert(state: AppState, format: Format, p: Params) -> Result<Response, ApiError> {
+pub async fn text(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+    convert(s, Output::Text, p).await
+}
+
+async fn convert(state: AppState, output: Output, p: Params) -> Result<Response, ApiError> {
     let is_async = p.bool("async", false)?;
-    let job = ConvertJob::from_params(&state, format, &p).await?;
+    let job = ConvertJob::from_params(&state, output, &p).await?;
     let id = new_token();
     if is_async {
         return enqueue(&state, id, job).await;
@@ -59,13 +64,18 @@ async fn convert(state: AppState, format: Format, p: Params) -> Result<Response,
         }
     };
     let mut body = json!({
-        "url": outcome.urls.first(),
         "pageCount": outcome.page_count,
         "name": job.file_name(None),
         "duration": outcome.duration_ms,
-        "outputLinkValidTill": iso_time(outcome.expires_at),
     });
-    if format != Format::Tiff {
+    match outcome.body {
+        Some(text) => body["body"] = json!(text),
+        None => {
+            body["url"] = json!(outcome.urls.first());
+            body["outputLinkValidTill"] = json!(iso_time(outcome.expires_at));
+        }
+    }
+    if !output.single_file() {
         body["urls"] = json!(outcome.urls);
     }
     Ok(success(body))

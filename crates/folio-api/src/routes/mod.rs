@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/pdf/convert/to/jpg", any(convert::jpg))
         .route("/pdf/convert/to/webp", any(convert::webp))
         .route("/pdf/convert/to/tiff", any(convert::tiff))
+        .route("/pdf/convert/to/text", any(convert::text))
         .route("/pdf/info", any(misc::info))
         .route("/job/check", any(jobs::check))
         .route("/account/credit/balance", any(misc::balance))

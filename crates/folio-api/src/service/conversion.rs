@@ -1,9 +1,10 @@
-//! One PDF → images conversion, the same for a synchronous request and an async job.
+//! One PDF → images (or text) conversion, the same for a synchronous request and an async job.
 //!
 //! Pages are written to the store as they are rendered, under tokens derived from the job id
 //! (`{id}p{n}`), so a job that runs again after a crash overwrites the same keys and hands out the
 //! same URLs: running twice cannot produce two different results. An async job's placeholder
 //! file (the `url` answered at once) is written last, so it exists only for a complete result.
+//! Text is one file, like a TIFF: the pages' text joined by form feeds.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -12,7 +13,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use folio_jobs::{RepoError, now_millis};
 use folio_render::{ColorMode, Format, PageSpec, RenderOptions, Resolution};
-use folio_sandbox::{Event, RenderJob};
+use folio_sandbox::{Event, JobKind, RenderJob};
 use serde::{Deserialize, Serialize};
 
 use super::input::{Source, load, source_from_params};
@@ -24,7 +25,7 @@ use crate::{ApiError, AppState};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConvertJob {
     pub source: Source,
-    /// `png`, `jpg`, `webp` or `tiff`.
+    /// `png`, `jpg`, `webp`, `tiff` or `txt`.
     pub format: String,
     pub pages: String,
     pub password: String,
@@ -40,6 +41,31 @@ pub struct ConvertJob {
     /// Where to POST the job's final state (async jobs only).
     #[serde(default)]
     pub callback: Option<String>,
+    /// Text only: answer the text itself (`body`) instead of a URL; async jobs still store it.
+    #[serde(default)]
+    pub inline: bool,
+}
+
+/// What a conversion produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Image(Format),
+    /// The pages' text, separated by form feeds, in one `.txt`.
+    Text,
+}
+
+impl Output {
+    fn extension(self) -> &'static str {
+        match self {
+            Output::Image(f) => f.extension(),
+            Output::Text => "txt",
+        }
+    }
+
+    /// One file for the whole document (TIFF, text) rather than one per page.
+    pub fn single_file(self) -> bool {
+        matches!(self, Output::Image(Format::Tiff) | Output::Text)
+    }
 }
 
 /// Pages done / total, shared with the heartbeat that reports it.
@@ -52,8 +78,11 @@ pub struct Progress {
 /// A finished conversion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
-    /// One URL per page (PNG, JPEG, WebP) or the single TIFF.
+    /// One URL per page (PNG, JPEG, WebP), the single TIFF or text file, none for inline text.
     pub urls: Vec<String>,
+    /// Inline text (a synchronous `inline=true` text request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
     pub page_count: usize,
     pub duration_ms: u64,
     pub expires_at: i64,
@@ -63,7 +92,7 @@ impl ConvertJob {
     /// Read and check a conversion request's parameters (before any input is fetched).
     pub async fn from_params(
         state: &AppState,
-        format: Format,
+        output: Output,
         p: &Params,
     ) -> Result<Self, ApiError> {
         let pages = p.get("pages").unwrap_or("").to_string();
@@ -78,7 +107,7 @@ impl ConvertJob {
         let cfg = &state.config;
         Ok(Self {
             source,
-            format: format.extension().to_string(),
+            format: output.extension().to_string(),
             pages,
             password: p.get("password").unwrap_or("").to_string(),
             name,
@@ -91,26 +120,32 @@ impl ConvertJob {
                 .get("callback")
                 .map(|c| super::webhook::parse_callback(state, c))
                 .transpose()?,
+            inline: p.bool("inline", false)?,
         })
     }
 
-    fn format(&self) -> Format {
-        self.format.parse().unwrap_or(Format::Png)
-    }
-
-    /// File name of page `page` (0-based) or of the TIFF.
-    pub fn file_name(&self, page: Option<usize>) -> String {
-        match page {
-            Some(p) => format!("{}-{p}.{}", self.name, self.format().extension()),
-            None => format!("{}.{}", self.name, self.format().extension()),
+    pub fn output(&self) -> Output {
+        match self.format.as_str() {
+            "txt" => Output::Text,
+            f => Output::Image(f.parse().unwrap_or(Format::Png)),
         }
     }
 
-    /// Name of the async placeholder: the URL list (`.json`) or the TIFF itself.
+    /// File name of page `page` (0-based) or of the single file (TIFF, text).
+    pub fn file_name(&self, page: Option<usize>) -> String {
+        let ext = self.output().extension();
+        match page {
+            Some(p) => format!("{}-{p}.{ext}", self.name),
+            None => format!("{}.{ext}", self.name),
+        }
+    }
+
+    /// Name of the async placeholder: the URL list (`.json`) or the single file itself.
     pub fn placeholder_name(&self) -> String {
-        match self.format() {
-            Format::Tiff => self.file_name(None),
-            _ => format!("{}.json", self.name),
+        if self.output().single_file() {
+            self.file_name(None)
+        } else {
+            format!("{}.json", self.name)
         }
     }
 }
@@ -233,16 +268,24 @@ pub async fn run(
     let bytes = load(state, &job.source).await?;
     let expires_at = now_millis() + job.expiration_minutes as i64 * 60_000;
     let rendering = Instant::now();
-    let urls = render_into_store(state, job_id, job, bytes, expires_at, &progress, &cancel).await?;
+    let (urls, body) = match job.output() {
+        Output::Text => {
+            text_into_store(state, job_id, job, bytes, expires_at, &progress, &cancel).await?
+        }
+        Output::Image(_) => (
+            render_into_store(state, job_id, job, bytes, expires_at, &progress, &cancel).await?,
+            None,
+        ),
+    };
     let render_time = rendering.elapsed();
-    let page_count = if job.format() == Format::Tiff {
+    let page_count = if job.output().single_file() {
         progress.total.load(Ordering::Relaxed) as usize
     } else {
         urls.len()
     };
     state.metrics.conversion(page_count, render_time);
     if let Some(token) = &job.placeholder
-        && job.format() != Format::Tiff
+        && !job.output().single_file()
     {
         let body = Bytes::from(serde_json::to_vec(&urls).unwrap_or_default());
         state.store.put(&file_key(token), body.clone()).await?;
@@ -253,6 +296,7 @@ pub async fn run(
     }
     Ok(Outcome {
         urls,
+        body,
         page_count,
         duration_ms: started.elapsed().as_millis() as u64,
         expires_at,
@@ -271,7 +315,9 @@ async fn render_into_store(
     cancel: &AtomicBool,
 ) -> Result<Vec<String>, ApiError> {
     let cfg = &state.config;
-    let format = job.format();
+    let Output::Image(format) = job.output() else {
+        return Err(ApiError::new(500, "not an image conversion"));
+    };
     let tiff = match format {
         Format::Tiff => Some(
             tempfile::NamedTempFile::new().map_err(|e| ApiError::internal("temporary file", e))?,
@@ -294,25 +340,11 @@ async fn render_into_store(
         },
         limits: cfg.limits,
         tiff_path: tiff.as_ref().map(|t| t.path().to_path_buf()),
+        kind: JobKind::Render,
     };
-    // Record a stored result; a re-run after a crash records the same token again, harmlessly.
-    let record = async |token: &str, name: &str, size: u64| -> Result<(), ApiError> {
-        let rec = file_record(token, name, Some(size), Some(job_id), expires_at);
-        match state.files.insert_file(rec).await {
-            Ok(()) | Err(RepoError::Duplicate(_)) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
-    };
-
     let mut run = state.renderer.start(render_job, bytes).await?;
     let mut urls = Vec::new();
-    while let Some(event) = run.next().await? {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(ApiError::new(
-                445,
-                "Timeout error: the conversion was stopped (out of time, or taken over by another worker).",
-            ));
-        }
+    while let Some(event) = next_event(&mut run, cancel).await? {
         match event {
             Event::Started { pages } => progress.total.store(pages.len() as u32, Ordering::Relaxed),
             Event::Page(img) => {
@@ -325,32 +357,127 @@ async fn render_into_store(
                     .store
                     .put(&file_key(&token), Bytes::from(img.data))
                     .await?;
-                record(&token, &name, size).await?;
+                record(state, job_id, expires_at, &token, &name, size).await?;
                 urls.push(download_url(state, &token, &name, expires_at).await?);
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
             Event::TiffProgress(n) => progress.done.store(n as u32, Ordering::Relaxed),
+            Event::Text(_) => {}
         }
     }
     if let Some(tmp) = tiff {
-        let name = job.file_name(None);
-        let token = job
-            .placeholder
-            .clone()
-            .unwrap_or_else(|| format!("{job_id}p0"));
+        let token = single_file_token(job_id, job);
         state.store.put_file(&file_key(&token), tmp.path()).await?;
         let size = std::fs::metadata(tmp.path()).map(|m| m.len()).unwrap_or(0);
-        if job.placeholder.is_some() {
-            state
-                .files
-                .mark_uploaded(&token, size, now_millis())
-                .await?;
-        } else {
-            record(&token, &name, size).await?;
-        }
-        urls.push(download_url(state, &token, &name, expires_at).await?);
+        urls.push(single_file_stored(state, job_id, job, &token, size, expires_at).await?);
     }
     Ok(urls)
+}
+
+/// Extract the selected pages' text in the sandbox (text interprets the same hostile content
+/// streams rendering does, so it gets the same page budget and memory ceiling) and join them
+/// with form feeds. Stored as one `.txt`, unless a synchronous request asked for it inline:
+/// then it is returned as the body and nothing is stored.
+async fn text_into_store(
+    state: &AppState,
+    job_id: &str,
+    job: &ConvertJob,
+    bytes: Vec<u8>,
+    expires_at: i64,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<(Vec<String>, Option<String>), ApiError> {
+    let text_job = RenderJob {
+        password: job.password.clone(),
+        pages: job.pages.clone(),
+        options: RenderOptions::default(),
+        limits: state.config.limits,
+        tiff_path: None,
+        kind: JobKind::Text,
+    };
+    let mut run = state.renderer.start(text_job, bytes).await?;
+    let mut text = String::new();
+    while let Some(event) = next_event(&mut run, cancel).await? {
+        match event {
+            Event::Started { pages } => progress.total.store(pages.len() as u32, Ordering::Relaxed),
+            Event::Text(page) => {
+                if page.seq > 0 {
+                    text.push('\u{c}');
+                }
+                text.push_str(&page.text);
+                progress.done.fetch_add(1, Ordering::Relaxed);
+            }
+            Event::Page(_) | Event::TiffProgress(_) => {}
+        }
+    }
+    if job.inline && job.placeholder.is_none() {
+        return Ok((Vec::new(), Some(text)));
+    }
+    let token = single_file_token(job_id, job);
+    let size = text.len() as u64;
+    state
+        .store
+        .put(&file_key(&token), Bytes::from(text))
+        .await?;
+    let url = single_file_stored(state, job_id, job, &token, size, expires_at).await?;
+    Ok((vec![url], None))
+}
+
+/// The next event of a sandbox run, unless the conversion was cancelled meanwhile.
+async fn next_event(
+    run: &mut folio_sandbox::Run,
+    cancel: &AtomicBool,
+) -> Result<Option<Event>, ApiError> {
+    let event = run.next().await?;
+    if event.is_some() && cancel.load(Ordering::Relaxed) {
+        return Err(ApiError::new(
+            445,
+            "Timeout error: the conversion was stopped (out of time, or taken over by another worker).",
+        ));
+    }
+    Ok(event)
+}
+
+/// Record a stored result; a re-run after a crash records the same token again, harmlessly.
+async fn record(
+    state: &AppState,
+    job_id: &str,
+    expires_at: i64,
+    token: &str,
+    name: &str,
+    size: u64,
+) -> Result<(), ApiError> {
+    let rec = file_record(token, name, Some(size), Some(job_id), expires_at);
+    match state.files.insert_file(rec).await {
+        Ok(()) | Err(RepoError::Duplicate(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Where a single-file result (TIFF, text) goes: the async placeholder, else a token of the job.
+fn single_file_token(job_id: &str, job: &ConvertJob) -> String {
+    job.placeholder
+        .clone()
+        .unwrap_or_else(|| format!("{job_id}p0"))
+}
+
+/// Record a single-file result just stored under `token` (completing the async placeholder's
+/// record, or a new one) and give its URL.
+async fn single_file_stored(
+    state: &AppState,
+    job_id: &str,
+    job: &ConvertJob,
+    token: &str,
+    size: u64,
+    expires_at: i64,
+) -> Result<String, ApiError> {
+    let name = job.file_name(None);
+    if job.placeholder.is_some() {
+        state.files.mark_uploaded(token, size, now_millis()).await?;
+    } else {
+        record(state, job_id, expires_at, token, &name, size).await?;
+    }
+    download_url(state, token, &name, expires_at).await
 }
 
 #[cfg(test)]
