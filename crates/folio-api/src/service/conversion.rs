@@ -344,9 +344,8 @@ async fn render_into_store(
     };
     let mut run = state.renderer.start(render_job, bytes).await?;
     let mut urls = Vec::new();
-    while let Some(event) = next_event(&mut run, cancel).await? {
+    while let Some(event) = next_event(&mut run, cancel, progress).await? {
         match event {
-            Event::Started { pages } => progress.total.store(pages.len() as u32, Ordering::Relaxed),
             Event::Page(img) => {
                 let (token, name) = (
                     format!("{job_id}p{}", img.seq),
@@ -362,7 +361,7 @@ async fn render_into_store(
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
             Event::TiffProgress(n) => progress.done.store(n as u32, Ordering::Relaxed),
-            Event::Text(_) => {}
+            Event::Started { .. } | Event::Text(_) => {}
         }
     }
     if let Some(tmp) = tiff {
@@ -397,9 +396,8 @@ async fn text_into_store(
     };
     let mut run = state.renderer.start(text_job, bytes).await?;
     let mut text = String::new();
-    while let Some(event) = next_event(&mut run, cancel).await? {
+    while let Some(event) = next_event(&mut run, cancel, progress).await? {
         match event {
-            Event::Started { pages } => progress.total.store(pages.len() as u32, Ordering::Relaxed),
             Event::Text(page) => {
                 if page.seq > 0 {
                     text.push('\u{c}');
@@ -407,7 +405,7 @@ async fn text_into_store(
                 text.push_str(&page.text);
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
-            Event::Page(_) | Event::TiffProgress(_) => {}
+            Event::Started { .. } | Event::Page(_) | Event::TiffProgress(_) => {}
         }
     }
     if job.inline && job.placeholder.is_none() {
@@ -423,19 +421,29 @@ async fn text_into_store(
     Ok((vec![url], None))
 }
 
-/// The next event of a sandbox run, unless the conversion was cancelled meanwhile.
+/// The next output of a sandbox run (a page, its text, TIFF progress), unless the conversion
+/// was cancelled meanwhile. The run's start, which says how many pages will come, is recorded in
+/// `progress` here rather than handed on.
 async fn next_event(
     run: &mut folio_sandbox::Run,
     cancel: &AtomicBool,
+    progress: &Progress,
 ) -> Result<Option<Event>, ApiError> {
-    let event = run.next().await?;
-    if event.is_some() && cancel.load(Ordering::Relaxed) {
-        return Err(ApiError::new(
-            445,
-            "Timeout error: the conversion was stopped (out of time, or taken over by another worker).",
-        ));
+    loop {
+        let event = run.next().await?;
+        if event.is_some() && cancel.load(Ordering::Relaxed) {
+            return Err(ApiError::new(
+                445,
+                "Timeout error: the conversion was stopped (out of time, or taken over by another worker).",
+            ));
+        }
+        match event {
+            Some(Event::Started { pages }) => {
+                progress.total.store(pages.len() as u32, Ordering::Relaxed)
+            }
+            other => return Ok(other),
+        }
     }
-    Ok(event)
 }
 
 /// Record a stored result; a re-run after a crash records the same token again, harmlessly.
