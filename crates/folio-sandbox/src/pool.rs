@@ -74,7 +74,6 @@ impl Renderer {
             renderer: self.inner.clone(),
             pages: Vec::new(),
             next_seq: 0,
-            finished: false,
         })
     }
 
@@ -220,6 +219,8 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
 enum RunKind {
     Local(mpsc::Receiver<Result<Event, Failure>>),
     Process(Box<Worker>),
+    /// Ended (done, failed or timed out): no worker or channel is held any more.
+    Done,
 }
 
 /// A conversion under way.
@@ -229,14 +230,13 @@ pub struct Run {
     /// Pages to produce (known after `Started`), to name the page that overran its budget.
     pages: Vec<usize>,
     next_seq: usize,
-    finished: bool,
 }
 
 impl Run {
     /// The next event, `Ok(None)` when the conversion finished, or why it failed. Fails with 445
     /// when nothing arrives within the page budget; in worker processes, the worker is killed.
     pub async fn next(&mut self) -> Result<Option<Event>, Failure> {
-        if self.finished {
+        if matches!(self.kind, RunKind::Done) {
             return Ok(None);
         }
         let budget = self.renderer.config.page_timeout;
@@ -250,12 +250,12 @@ impl Run {
             Ok(Some(Event::Page(_) | Event::TiffProgress(_) | Event::Text(_))) => {
                 self.next_seq += 1
             }
-            Ok(None) | Err(_) => self.finished = true,
-        }
-        if result.is_err() {
-            // A worker that timed out or failed mid-stream is not reused: kill it now.
-            if let RunKind::Process(worker) = &mut self.kind {
-                let _ = worker.child.start_kill();
+            Ok(None) | Err(_) => {
+                // A worker still held here timed out or failed mid-stream: it is not reused.
+                if let RunKind::Process(worker) = &mut self.kind {
+                    let _ = worker.child.start_kill();
+                }
+                self.kind = RunKind::Done;
             }
         }
         result
@@ -271,6 +271,7 @@ impl Run {
                 };
             }
             RunKind::Process(worker) => worker,
+            RunKind::Done => return Ok(None),
         };
         match read_frame_async(&mut worker.stdout, MAX_PAGE_BYTES).await {
             Ok((Frame::Started { pages }, _)) => Ok(Some(Event::Started { pages })),
@@ -309,9 +310,11 @@ impl Run {
             )),
             Err(_) => {
                 let doing = self.doing();
-                match std::mem::replace(&mut self.kind, idle_kind()) {
+                match std::mem::replace(&mut self.kind, RunKind::Done) {
                     RunKind::Process(worker) => Err(worker.died(&doing).await),
-                    RunKind::Local(_) => Err(Failure::new(500, "renderer state lost")),
+                    RunKind::Local(_) | RunKind::Done => {
+                        Err(Failure::new(500, "renderer state lost"))
+                    }
                 }
             }
         }
@@ -319,7 +322,7 @@ impl Run {
 
     /// Hand the worker back to the pool after a clean end of its job.
     fn return_worker(&mut self) {
-        if let RunKind::Process(worker) = std::mem::replace(&mut self.kind, idle_kind()) {
+        if let RunKind::Process(worker) = std::mem::replace(&mut self.kind, RunKind::Done) {
             self.renderer.release(*worker);
         }
     }
@@ -346,11 +349,6 @@ impl Run {
             ),
         )
     }
-}
-
-/// A finished run holds no worker: a closed channel stands in.
-fn idle_kind() -> RunKind {
-    RunKind::Local(mpsc::channel(1).1)
 }
 
 /// Run `job` on a blocking thread of this process, sending events through a channel of one so
