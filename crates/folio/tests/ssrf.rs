@@ -228,13 +228,8 @@ fn fetch_allow_reopens_ranges_and_host_names() {
 #[test]
 fn a_proxy_from_the_environment_is_not_used() {
     let proxy = Origin::pdf_server();
-    let port = free_port();
-    let data_dir = std::env::temp_dir().join(format!("folio-ssrf-proxy-{}", std::process::id()));
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(&data_dir)
-        .env("RUST_LOG", "warn")
-        .envs(
+    let s = Server::start_with(&[], |cmd| {
+        cmd.envs(
             [
                 "HTTP_PROXY",
                 "http_proxy",
@@ -246,31 +241,14 @@ fn a_proxy_from_the_environment_is_not_used() {
             .map(|k| (k, format!("http://127.0.0.1:{}", proxy.port))),
         )
         .env_remove("NO_PROXY")
-        .env_remove("no_proxy")
-        .spawn()
-        .unwrap();
-    let s = Server {
-        child,
-        port,
-        base: format!("http://127.0.0.1:{port}"),
-        data_dir,
-        args: vec![],
-    };
-    wait_listening(port);
+        .env_remove("no_proxy");
+    });
     assert_refused(
         &s,
         "http://localhost:9/a.pdf",
         &["resolves to a loopback address"],
     );
     assert_eq!(proxy.hits(), 0);
-}
-
-fn wait_listening(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]

@@ -51,26 +51,38 @@ impl Server {
         let data_dir = fresh_data_dir();
         std::fs::create_dir_all(&data_dir).unwrap();
         let log = std::fs::File::create(data_dir.join("stderr.log")).unwrap();
-        Self::spawn(data_dir, free_port(), extra, "info", Stdio::from(log))
+        Self::spawn(data_dir, free_port(), extra, |c| {
+            c.env("RUST_LOG", "info").stderr(Stdio::from(log));
+        })
+    }
+
+    /// Start with `configure` applied to the command last (environment of the server's own).
+    pub fn start_with(extra: &[&str], configure: impl FnOnce(&mut Command)) -> Self {
+        Self::spawn(fresh_data_dir(), free_port(), extra, configure)
     }
 
     pub fn start_in(data_dir: PathBuf, port: u16, extra: &[&str]) -> Self {
-        Self::spawn(data_dir, port, extra, "warn", Stdio::inherit())
+        Self::spawn(data_dir, port, extra, |_| {})
     }
 
-    fn spawn(data_dir: PathBuf, port: u16, extra: &[&str], log: &str, stderr: Stdio) -> Self {
+    fn spawn(
+        data_dir: PathBuf,
+        port: u16,
+        extra: &[&str],
+        configure: impl FnOnce(&mut Command),
+    ) -> Self {
         let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        let child = Command::new(env!("CARGO_BIN_EXE_folio"))
-            .arg("--listen")
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_folio"));
+        cmd.arg("--listen")
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data-dir")
             .arg(&data_dir)
             .args(&args)
-            .env("RUST_LOG", log)
+            .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(stderr)
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::inherit());
+        configure(&mut cmd);
+        let child = cmd.spawn().unwrap();
         let s = Server {
             child,
             port,
