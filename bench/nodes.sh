@@ -13,19 +13,12 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-FOLIO=${FOLIO:-$TARGET/release/folio}
-log() { echo "$*" >&2; }
+source "$ROOT/bench/lib.sh"
 
 python3 -c 'import requests' 2>/dev/null || { log "error: python3 with requests is required"; exit 1; }
 command -v psql >/dev/null || { log "error: psql is required (apt-get install postgresql-client)"; exit 1; }
 
-if [[ $FOLIO == "$TARGET/release/folio" ]] && { [[ ! -x $FOLIO ]] ||
-   [[ -n $(cd "$ROOT" && find crates Cargo.toml Cargo.lock -newer "$FOLIO" -print -quit) ]]; }; then
-  log "building folio: cargo build --release -p folio"
-  (cd "$ROOT" && cargo build --release -p folio) >&2
-fi
-[[ -x $FOLIO ]] || { log "error: no folio binary at $FOLIO"; exit 1; }
+ensure_folio
 
 eval "$("$ROOT/.ci/postgres.sh" start)"
 eval "$("$ROOT/.ci/s3.sh" start)"
