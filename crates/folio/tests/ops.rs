@@ -110,11 +110,11 @@ fn request_ids_are_echoed_or_made_and_json_logs_carry_them() {
             .lines()
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
             .collect();
-        let requests = lines
-            .iter()
-            .filter(|l| l["fields"]["message"] == "request")
-            .count();
-        if requests >= 3 || std::time::Instant::now() > deadline {
+        let logged = |field: &str, value: &str| lines.iter().any(|l| l["fields"][field] == value);
+        let all = logged("request_id", "given-id-42")
+            && logged("request_id", &made)
+            && logged("path", "/job/check");
+        if all || std::time::Instant::now() > deadline {
             break lines;
         }
         std::thread::sleep(Duration::from_millis(50));

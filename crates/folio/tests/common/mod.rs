@@ -73,32 +73,60 @@ impl Server {
     ) -> Self {
         let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_folio"));
-        cmd.arg("--listen")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--data-dir")
+        cmd.arg("--data-dir")
             .arg(&data_dir)
             .args(&args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         configure(&mut cmd);
-        let child = cmd.spawn().unwrap();
-        let s = Server {
-            child,
-            port,
-            base: format!("http://127.0.0.1:{port}"),
-            data_dir,
-            args,
-        };
-        s.wait_ready();
-        s
+        // A port from `free_port` is free when chosen, not when the server binds it: another
+        // process may take it in between. Then the server exits, and a new port is tried.
+        let mut port = port;
+        for attempt in 1..=3 {
+            let child = cmd
+                .env("FOLIO_LISTEN", format!("127.0.0.1:{port}"))
+                .spawn()
+                .unwrap();
+            let mut s = Server {
+                child,
+                port,
+                base: format!("http://127.0.0.1:{port}"),
+                data_dir: data_dir.clone(),
+                args: args.clone(),
+            };
+            match s.wait_ready() {
+                Ok(()) => return s,
+                Err(status) if attempt < 3 => {
+                    eprintln!("server on port {port} exited ({status}); trying another port");
+                    std::mem::forget(s);
+                    port = free_port();
+                }
+                Err(status) => panic!("server on port {port} exited at start: {status}"),
+            }
+        }
+        unreachable!()
     }
 
-    fn wait_ready(&self) {
+    /// Ready = `/health` answers 200 over HTTP. A bare TCP connect is not proof: on Linux a
+    /// connect to a free port in the ephemeral range can connect to itself.
+    fn wait_ready(&mut self) -> Result<(), std::process::ExitStatus> {
         let deadline = Instant::now() + Duration::from_secs(30);
+        let probe = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .no_proxy()
+            .build()
+            .unwrap();
         while Instant::now() < deadline {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Err(status);
+            }
+            if probe
+                .get(self.url("/health"))
+                .send()
+                .is_ok_and(|r| r.status() == 200)
+            {
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
