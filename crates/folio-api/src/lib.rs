@@ -7,6 +7,7 @@
 pub mod config;
 mod error;
 mod extract;
+pub mod openapi;
 pub mod ops;
 pub mod params;
 mod routes;
@@ -23,6 +24,7 @@ pub use config::ApiConfig;
 pub use error::ApiError;
 use folio_jobs::{FileIndex, JobQueue};
 use folio_store::Store;
+pub use routes::paths as route_paths;
 
 /// Everything a handler or worker needs, cheap to clone.
 #[derive(Clone)]

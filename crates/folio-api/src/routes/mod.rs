@@ -7,38 +7,89 @@ mod misc;
 mod ops;
 mod upload;
 
-pub use misc::CREDITS;
+pub(crate) use misc::CREDITS;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::extract::{normalize_path, require_api_key};
 use crate::{ApiError, AppState};
 
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/file/upload/get-presigned-url", any(upload::presigned))
-        .route("/file/upload", post(upload::multipart))
-        .route("/file/upload/base64", post(upload::base64))
-        .route("/file/upload/url", any(upload::from_url))
-        .route("/file/delete", any(files::delete))
-        .route("/file/hash", any(files::hash))
-        .route("/pdf/convert/to/png", any(convert::png))
-        .route("/pdf/convert/to/jpg", any(convert::jpg))
-        .route("/pdf/convert/to/webp", any(convert::webp))
-        .route("/pdf/convert/to/tiff", any(convert::tiff))
-        .route("/pdf/convert/to/text", any(convert::text))
-        .route("/pdf/info", any(misc::info))
-        .route("/job/check", any(jobs::check))
-        .route("/account/credit/balance", any(misc::balance))
-        .route("/", get(misc::index))
-        .route("/files/{token}/{name}", get(files::download))
-        .route(
+/// Routes behind the API key (when keys are configured; capability URLs and the web page are
+/// let through by [`require_api_key`]). Conversion and info endpoints answer GET and POST (and
+/// HEAD, through GET), as PDF.co's do.
+fn keyed_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        (
+            "/file/upload/get-presigned-url",
+            get(upload::presigned).post(upload::presigned),
+        ),
+        ("/file/upload", post(upload::multipart)),
+        ("/file/upload/base64", post(upload::base64)),
+        (
+            "/file/upload/url",
+            get(upload::from_url).post(upload::from_url),
+        ),
+        ("/file/delete", get(files::delete).post(files::delete)),
+        ("/file/hash", get(files::hash).post(files::hash)),
+        ("/pdf/convert/to/png", get(convert::png).post(convert::png)),
+        ("/pdf/convert/to/jpg", get(convert::jpg).post(convert::jpg)),
+        (
+            "/pdf/convert/to/webp",
+            get(convert::webp).post(convert::webp),
+        ),
+        (
+            "/pdf/convert/to/tiff",
+            get(convert::tiff).post(convert::tiff),
+        ),
+        (
+            "/pdf/convert/to/text",
+            get(convert::text).post(convert::text),
+        ),
+        ("/pdf/info", get(misc::info).post(misc::info)),
+        ("/job/check", get(jobs::check).post(jobs::check)),
+        (
+            "/account/credit/balance",
+            get(misc::balance).post(misc::balance),
+        ),
+        ("/", get(misc::index)),
+        ("/files/{token}/{name}", get(files::download)),
+        (
             "/file/upload/put/{token}/{name}",
-            axum::routing::put(upload::put).get(files::download),
-        )
+            put(upload::put).get(files::download),
+        ),
+    ]
+}
+
+/// Routes that never need a key: load balancers, scrapers and readers of the docs call them.
+fn open_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/health", get(ops::health)),
+        ("/ready", get(ops::ready)),
+        ("/metrics", get(ops::metrics)),
+        ("/openapi.json", get(crate::openapi::json)),
+        ("/docs", get(crate::openapi::docs_page)),
+        ("/docs/{file}", get(crate::openapi::docs_file)),
+    ]
+}
+
+/// Every path the router serves; the OpenAPI test checks each is documented.
+pub fn paths() -> Vec<&'static str> {
+    keyed_routes()
+        .into_iter()
+        .chain(open_routes())
+        .map(|(path, _)| path)
+        .collect()
+}
+
+pub fn router(state: AppState) -> Router {
+    let keyed = keyed_routes()
+        .into_iter()
+        .fold(Router::new(), |r, (path, handler)| r.route(path, handler));
+    let open = open_routes();
+    let api = keyed
         .fallback(|| async {
             ApiError::not_found(
                 "Not found: no such API endpoint. See the API documentation for the list.",
@@ -48,10 +99,17 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             require_api_key,
         ))
-        // After the key layer: load balancers and scrapers call these without a key.
-        .route("/health", get(ops::health))
-        .route("/ready", get(ops::ready))
-        .route("/metrics", get(ops::metrics))
+        // After the key layer, so that it does not apply to them.
+        .merge(
+            open.into_iter()
+                .fold(Router::new(), |r, (path, handler)| r.route(path, handler)),
+        )
+        .method_not_allowed_fallback(|method: axum::http::Method| async move {
+            ApiError::new(
+                405,
+                format!("Method not allowed: this endpoint does not answer {method}. See /openapi.json for the methods each path takes."),
+            )
+        })
         // Inside routing, so that it sees the matched route template.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

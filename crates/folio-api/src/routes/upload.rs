@@ -43,6 +43,10 @@ async fn uploaded(
 /// Folio's own upload URL it is not single-use: S3 accepts PUTs to it until it expires.
 pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
     let name = sanitize_name(p.get("name").unwrap_or("file.pdf"), "file.pdf");
+    let content_type = match p.get("contenttype") {
+        None => content_type_for(&name).to_string(),
+        Some(given) => media_type(given)?,
+    };
     let minutes = expiration(&state, &p)?;
     let token = new_token();
     let now = now_millis();
@@ -50,9 +54,7 @@ pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Respons
     state
         .files
         .insert_file(FileRecord {
-            content_type: p
-                .get("contenttype")
-                .map_or_else(|| content_type_for(&name).to_string(), str::to_string),
+            content_type,
             ..file_record(&token, &name, None, None, expires_at)
         })
         .await?;
@@ -62,6 +64,22 @@ pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Respons
         "name": name,
         "outputLinkValidTill": crate::service::naming::iso_time(expires_at)
     })))
+}
+
+/// `contenttype` is served back as the file's `Content-Type`, so it must be a media type.
+fn media_type(given: &str) -> Result<String, ApiError> {
+    given
+        .trim()
+        .parse::<mime::Mime>()
+        .ok()
+        // mime 0.3 takes `type/` with an empty subtype.
+        .filter(|m| !m.subtype().as_str().is_empty())
+        .map(|m| m.to_string())
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Invalid value '{given}' for 'contenttype': use a media type such as application/pdf."
+            ))
+        })
 }
 
 /// `PUT <presignedUrl>`: the raw bytes (or a multipart body, whose file part is kept). Once only.
@@ -187,6 +205,26 @@ async fn save(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn contenttype_must_be_a_media_type() {
+        assert_eq!(media_type(" application/pdf ").unwrap(), "application/pdf");
+        assert_eq!(
+            media_type("text/plain; charset=utf-8").unwrap(),
+            "text/plain; charset=utf-8"
+        );
+        for bad in [
+            "i",
+            "\u{bb}>\u{e9}\u{be}",
+            "application/",
+            "a b/c",
+            "text/plain\r\nX: y",
+        ] {
+            let e = media_type(bad).expect_err(bad);
+            assert_eq!(e.status, 400, "{bad:?}");
+            assert!(e.message.contains("media type"), "{}", e.message);
+        }
+    }
 
     proptest! {
         /// Whatever bytes, however a client wraps, pads or prefixes their base64, they come back.

@@ -143,6 +143,11 @@ impl Server {
         Server::start_in(dir, port, &args)
     }
 
+    /// The server process has not exited.
+    pub fn child_alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -1,0 +1,758 @@
+//! The OpenAPI 3.1 description of the HTTP API, served at `/openapi.json` and browsable at `/docs`.
+//!
+//! Parameters and answers are Rust types with `utoipa` derives; the operations are built from
+//! the route table's paths ([`crate::routes`]). Handlers read parameters leniently (any case, query
+//! or body, strings for numbers, see [`crate::params`]) and write their answers with `json!`, so
+//! the types below are the contract, not the parser: a test checks that every route is
+//! described, and schemathesis checks in CI that real answers match these schemas.
+
+// The request and answer types exist for their schemas; they are never built.
+#![allow(dead_code)]
+
+use std::sync::{Arc, LazyLock};
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, ParameterIn, PathItem};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{Content, OpenApi, Ref, Required, ResponseBuilder};
+use utoipa::{IntoParams, OpenApi as _, ToSchema};
+
+use crate::ApiError;
+
+/// Fields every success answer carries.
+#[derive(ToSchema)]
+struct Envelope {
+    /// Always `false` on success.
+    error: bool,
+    /// Always `200` on success (a number, unlike `/job/check`'s `status`).
+    status: u16,
+    /// Always 0: a self-hosted server does not charge.
+    credits: u64,
+    /// A constant: clients read the field.
+    #[schema(rename = "remainingCredits")]
+    remaining_credits: u64,
+}
+
+/// The PDF.co error envelope; the HTTP status equals `status` (44x codes included).
+#[derive(ToSchema)]
+struct Failure {
+    /// Always `true`.
+    error: bool,
+    status: u16,
+    /// What went wrong and what to do about it.
+    message: String,
+}
+
+/// Parameters of `/pdf/convert/to/{png,jpg,webp,tiff,text}`.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+struct ConvertParams {
+    /// The PDF: an http(s) URL, or a URL this server handed out (upload or result). Required
+    /// unless a multipart `file` part is sent instead.
+    url: Option<String>,
+    /// 0-based pages: `0,2-5,7-`, `!0` = last page, empty = all.
+    pages: Option<String>,
+    /// The PDF's open password.
+    password: Option<String>,
+    /// `true`: answer a `jobId` at once and convert in the background (poll `/job/check`).
+    #[serde(rename = "async")]
+    r#async: Option<bool>,
+    /// Output base name (`name-0.png`, …); taken from the source when empty.
+    name: Option<String>,
+    /// Text only: return the text in `body` instead of a URL.
+    inline: Option<bool>,
+    /// Minutes the result links stay valid (default 60, capped by the server).
+    expiration: Option<i64>,
+    /// Basic-auth user for fetching `url`.
+    httpusername: Option<String>,
+    /// Basic-auth password for fetching `url`.
+    httppassword: Option<String>,
+    /// Async only: a URL POSTed the `/job/check` body when the job ends (signed when a webhook
+    /// secret is configured).
+    callback: Option<String>,
+    /// Rendering options as lenient JSON, e.g. `{"RenderingResolution": 150, "JPEGQuality": 85}`.
+    profiles: Option<String>,
+    /// Accepted for compatibility and ignored.
+    encrypt: Option<bool>,
+    /// Accepted for compatibility and ignored (no OCR).
+    lang: Option<String>,
+}
+
+/// Parameters of `/pdf/info`.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct InfoParams {
+    /// The PDF, as for the conversions.
+    url: Option<String>,
+    password: Option<String>,
+    httpusername: Option<String>,
+    httppassword: Option<String>,
+}
+
+/// Parameters of `/file/upload/get-presigned-url`.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PresignParams {
+    /// The file's name (default `file.pdf`); path parts are dropped.
+    name: Option<String>,
+    /// The MIME type the file will be served with.
+    contenttype: Option<String>,
+    /// Minutes the file stays available after upload.
+    expiration: Option<i64>,
+    /// Accepted for compatibility and ignored.
+    encrypt: Option<bool>,
+}
+
+/// Parameters of `/file/upload/url`.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FetchParams {
+    /// The http(s) URL to copy into this server's storage.
+    url: Option<String>,
+    name: Option<String>,
+    expiration: Option<i64>,
+    httpusername: Option<String>,
+    httppassword: Option<String>,
+}
+
+/// Body of `/file/upload/base64`.
+#[derive(ToSchema)]
+struct Base64Upload {
+    /// The bytes in base64, optionally as a `data:` URI.
+    file: String,
+    name: Option<String>,
+    expiration: Option<i64>,
+}
+
+/// Body of `/file/upload`.
+#[derive(ToSchema)]
+struct MultipartUpload {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Overrides the file part's own name.
+    name: Option<String>,
+    expiration: Option<i64>,
+}
+
+/// Parameters of `/file/delete` and `/file/hash`: the file, by a URL this server handed out.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FileParams {
+    url: Option<String>,
+    /// Same as `url` (the samples send `file`).
+    file: Option<String>,
+}
+
+/// Parameters of `/job/check`.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct JobParams {
+    /// The `jobId` an `async=true` request answered (also accepted as `jobId`).
+    jobid: String,
+    /// Accepted for compatibility: unknown ids answer `unknown` either way.
+    force: Option<bool>,
+}
+
+/// A conversion's answer. Sync images: `url` (first page) and `urls`; TIFF and text: `url`;
+/// text with `inline=true`: `body`; `async=true`: `jobId` and a placeholder `url` that serves
+/// the result once the job succeeds (for PNG/JPG/WebP a JSON array of the page URLs).
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Conversion {
+    #[serde(flatten)]
+    envelope: Envelope,
+    name: String,
+    url: Option<String>,
+    urls: Option<Vec<String>>,
+    body: Option<String>,
+    page_count: Option<u64>,
+    duration: Option<u64>,
+    /// ISO-8601 UTC.
+    output_link_valid_till: Option<String>,
+    job_id: Option<String>,
+}
+
+/// `/file/upload/get-presigned-url`'s answer.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Presigned {
+    #[serde(flatten)]
+    envelope: Envelope,
+    /// PUT the bytes here (once), with any content type.
+    presigned_url: String,
+    /// Use as `url=` afterwards; GET serves the file.
+    url: String,
+    name: String,
+    output_link_valid_till: String,
+}
+
+/// An upload's answer.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct Uploaded {
+    #[serde(flatten)]
+    envelope: Envelope,
+    url: String,
+    name: String,
+    output_link_valid_till: String,
+}
+
+/// `/file/hash`'s answer.
+#[derive(ToSchema)]
+struct Hashed {
+    #[serde(flatten)]
+    envelope: Envelope,
+    /// SHA-256 of the file, lower-case hex.
+    hash: String,
+}
+
+/// `/pdf/info`'s `info`, PascalCase as PDF.co.
+#[derive(ToSchema)]
+#[serde(rename_all = "PascalCase")]
+struct PdfInfo {
+    page_count: u64,
+    title: String,
+    author: String,
+    subject: String,
+    keywords: String,
+    creator: String,
+    producer: String,
+    /// .NET `M/d/yyyy h:mm:ss tt`, empty when absent.
+    creation_date: String,
+    modification_date: String,
+    bookmarks: String,
+    encrypted: bool,
+    encryption_algorithm: u32,
+    /// The first page's box in points.
+    #[schema(value_type = Object)]
+    page_rectangle: serde_json::Value,
+    permission_printing: bool,
+    permission_modify_document: bool,
+    permission_content_extraction: bool,
+    permission_modify_annotations: bool,
+    permission_fill_forms: bool,
+    permission_accessibility: bool,
+    permission_assemble: bool,
+    permission_high_quality_print: bool,
+}
+
+/// `/pdf/info`'s answer.
+#[derive(ToSchema)]
+struct Info {
+    #[serde(flatten)]
+    envelope: Envelope,
+    info: PdfInfo,
+    name: String,
+    duration: u64,
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum JobState {
+    Working,
+    Success,
+    Failed,
+    Aborted,
+    /// Never issued, or expired and removed (PDF.co would say `working`).
+    Unknown,
+}
+
+/// `/job/check`'s answer (HTTP 200 whatever the job's state; a failed job is `status: failed`
+/// with `errorCode`). Also the body POSTed to a job's `callback`.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct JobStatus {
+    status: JobState,
+    job_id: String,
+    /// `false`: the check itself worked.
+    error: bool,
+    credits: u64,
+    remaining_credits: u64,
+    message: Option<String>,
+    /// The job's code when it failed (the code a sync request would have answered).
+    error_code: Option<u16>,
+    pages_done: Option<u64>,
+    pages_total: Option<u64>,
+    /// 0–100.
+    progress: Option<u64>,
+    url: Option<String>,
+    urls: Option<Vec<String>>,
+    name: Option<String>,
+    page_count: Option<u64>,
+    duration: Option<u64>,
+    /// Milliseconds from start to end of the job's run.
+    job_duration: Option<u64>,
+    output_link_valid_till: Option<String>,
+}
+
+#[derive(ToSchema)]
+struct Health {
+    /// `ok`.
+    status: String,
+}
+
+#[derive(ToSchema)]
+struct Readiness {
+    /// `ready` or `unavailable`.
+    status: String,
+    /// `ok` or `failed`.
+    store: String,
+    /// `ok` or `failed`.
+    queue: String,
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Folio",
+        description = "A self-hosted server for the PDF.co / ByteScout Cloud API Server API: PDF \
+            to page images and text, synchronously or as jobs.\n\nEvery path also answers under \
+            `/v1`, in any letter case, with or without a trailing slash. Parameters may come in \
+            the query, a JSON body, a form or a multipart body, in any case; booleans also as \
+            `True`/`1`, numbers also as strings. Errors use the PDF.co envelope with the HTTP \
+            status equal to `status`. When the server runs with API keys, send `x-api-key` \
+            (header or query); file and upload URLs are capability URLs and need none.",
+    ),
+    components(schemas(
+        Envelope,
+        Failure,
+        ConvertParams,
+        InfoParams,
+        PresignParams,
+        FetchParams,
+        Base64Upload,
+        MultipartUpload,
+        FileParams,
+        JobParams,
+        Conversion,
+        Presigned,
+        Uploaded,
+        Hashed,
+        Info,
+        JobStatus,
+        Health,
+        Readiness
+    ))
+)]
+struct Doc;
+
+/// How an operation takes its parameters.
+#[derive(Clone, Copy)]
+enum Input {
+    None,
+    /// Query (GET) or a JSON, form or multipart body (POST), described by one schema.
+    Lenient {
+        query: fn() -> Vec<utoipa::openapi::path::Parameter>,
+        body: fn() -> std::borrow::Cow<'static, str>,
+    },
+    /// POST only, a body.
+    Body {
+        schema: &'static str,
+        media: &'static [&'static str],
+    },
+}
+
+fn query<T: IntoParams>() -> Vec<utoipa::openapi::path::Parameter> {
+    T::into_params(|| Some(ParameterIn::Query))
+}
+
+/// One documented path.
+struct Endpoint {
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    methods: &'static [HttpMethod],
+    input: Input,
+    /// Media type and schema name of the 200 answer (`None`: the media type's raw bytes).
+    ok: (&'static str, Option<&'static str>),
+    /// Codes answered in the error envelope.
+    errors: &'static [u16],
+    /// Needs `x-api-key` when the server has API keys.
+    keyed: bool,
+}
+
+const GET_POST: &[HttpMethod] = &[HttpMethod::Get, HttpMethod::Post];
+const GET: &[HttpMethod] = &[HttpMethod::Get];
+const POST: &[HttpMethod] = &[HttpMethod::Post];
+const JSON: &str = "application/json";
+/// Stored files keep the content type they were uploaded or rendered with.
+const ANY: &str = "*/*";
+/// Every way a conversion can fail before or while rendering.
+const CONVERT_ERRORS: &[u16] = &[
+    400, 401, 403, 404, 413, 429, 441, 442, 444, 445, 449, 450, 452,
+];
+
+/// A keyed GET/POST endpoint taking lenient parameters `P` and answering JSON schema `ok`.
+fn api<P: IntoParams + ToSchema>(
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    ok: &'static str,
+    errors: &'static [u16],
+) -> Endpoint {
+    Endpoint {
+        path,
+        tag,
+        summary,
+        methods: GET_POST,
+        input: Input::Lenient {
+            query: query::<P>,
+            body: P::name,
+        },
+        ok: (JSON, Some(ok)),
+        errors,
+        keyed: true,
+    }
+}
+
+/// A GET without parameters or key.
+fn open(
+    path: &'static str,
+    summary: &'static str,
+    ok: (&'static str, Option<&'static str>),
+) -> Endpoint {
+    Endpoint {
+        path,
+        tag: "Operations",
+        summary,
+        methods: GET,
+        input: Input::None,
+        ok,
+        errors: &[],
+        keyed: false,
+    }
+}
+
+fn endpoints() -> Vec<Endpoint> {
+    let convert = |path, summary| {
+        api::<ConvertParams>(path, "Convert", summary, "Conversion", CONVERT_ERRORS)
+    };
+    vec![
+        convert("/pdf/convert/to/png", "PDF pages to PNG images"),
+        convert("/pdf/convert/to/jpg", "PDF pages to JPEG images"),
+        convert("/pdf/convert/to/webp", "PDF pages to WebP images"),
+        convert("/pdf/convert/to/tiff", "PDF pages to one multi-page TIFF"),
+        convert(
+            "/pdf/convert/to/text",
+            "PDF text, pages separated by form feeds",
+        ),
+        api::<InfoParams>(
+            "/pdf/info",
+            "Convert",
+            "Page count, metadata and page size",
+            "Info",
+            &[400, 401, 403, 404, 413, 441, 442, 452],
+        ),
+        api::<PresignParams>(
+            "/file/upload/get-presigned-url",
+            "Files",
+            "A URL to PUT a file to, and the URL it will be served at",
+            "Presigned",
+            &[400, 401],
+        ),
+        Endpoint {
+            path: "/file/upload",
+            tag: "Files",
+            summary: "Upload a file in a multipart body",
+            methods: POST,
+            input: Input::Body {
+                schema: "MultipartUpload",
+                media: &["multipart/form-data"],
+            },
+            ok: (JSON, Some("Uploaded")),
+            errors: &[400, 401, 413],
+            keyed: true,
+        },
+        Endpoint {
+            path: "/file/upload/base64",
+            tag: "Files",
+            summary: "Upload a file given in base64",
+            methods: POST,
+            input: Input::Body {
+                schema: "Base64Upload",
+                media: &[
+                    JSON,
+                    "application/x-www-form-urlencoded",
+                    "multipart/form-data",
+                ],
+            },
+            ok: (JSON, Some("Uploaded")),
+            errors: &[400, 401, 413],
+            keyed: true,
+        },
+        api::<FetchParams>(
+            "/file/upload/url",
+            "Files",
+            "Copy a file from another server",
+            "Uploaded",
+            &[400, 401, 403, 404, 413, 452],
+        ),
+        api::<FileParams>(
+            "/file/delete",
+            "Files",
+            "Delete a stored file",
+            "Envelope",
+            &[400, 401, 404, 452],
+        ),
+        api::<FileParams>(
+            "/file/hash",
+            "Files",
+            "SHA-256 of a stored file",
+            "Hashed",
+            &[400, 401, 404, 452],
+        ),
+        api::<JobParams>(
+            "/job/check",
+            "Jobs",
+            "The state of an async job",
+            "JobStatus",
+            &[400, 401],
+        ),
+        Endpoint {
+            input: Input::None,
+            ..api::<JobParams>(
+                "/account/credit/balance",
+                "Jobs",
+                "Credits (a constant on a self-hosted server)",
+                "Envelope",
+                &[401],
+            )
+        },
+        Endpoint {
+            tag: "Files",
+            errors: &[404],
+            ..open(
+                "/files/{token}/{name}",
+                "Download a stored file or result (a capability URL: no key)",
+                (ANY, None),
+            )
+        },
+        Endpoint {
+            path: "/file/upload/put/{token}/{name}",
+            tag: "Files",
+            summary: "A presigned upload URL: PUT the bytes once (raw or multipart); GET serves them",
+            methods: &[HttpMethod::Put, HttpMethod::Get],
+            input: Input::Body {
+                schema: "",
+                media: &["application/octet-stream"],
+            },
+            ok: (ANY, None),
+            errors: &[400, 403, 404, 413],
+            keyed: false,
+        },
+        open("/health", "Liveness", (JSON, Some("Health"))),
+        open(
+            "/ready",
+            "Readiness: 200 when the store and the queue answer, else 503 with the same body",
+            (JSON, Some("Readiness")),
+        ),
+        open(
+            "/metrics",
+            "Prometheus metrics (OpenMetrics text)",
+            ("application/openmetrics-text", None),
+        ),
+        open("/openapi.json", "This document", (JSON, None)),
+        open(
+            "/docs",
+            "This document, browsable (Swagger UI)",
+            ("text/html", None),
+        ),
+        Endpoint {
+            errors: &[404],
+            ..open(
+                "/docs/{file}",
+                "Swagger UI's scripts and styles",
+                (ANY, None),
+            )
+        },
+        open(
+            "/",
+            "The web page: convert a PDF in the browser",
+            ("text/html", None),
+        ),
+    ]
+}
+
+fn schema_ref(name: &str) -> Ref {
+    Ref::from_schema_name(name)
+}
+
+fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
+    let verb = match method {
+        HttpMethod::Get => "get",
+        HttpMethod::Post => "post",
+        HttpMethod::Put => "put",
+        _ => "other",
+    };
+    let id: String = e
+        .path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .fold(verb.to_string(), |mut id, w| {
+            let mut chars = w.chars();
+            if let Some(first) = chars.next() {
+                id.push(first.to_ascii_uppercase());
+                id.extend(chars);
+            }
+            id
+        });
+    let (media, schema) = e.ok;
+    let content = || match schema {
+        Some(name) => Content::new(Some(schema_ref(name))),
+        None => Content::new(None::<Ref>),
+    };
+    let mut op = OperationBuilder::new()
+        .operation_id(Some(if id == verb {
+            format!("{verb}Index")
+        } else {
+            id
+        }))
+        .tag(e.tag)
+        .summary(Some(e.summary))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("Success")
+                .content(media, content()),
+        );
+    if e.path == "/ready" {
+        op = op.response(
+            "503",
+            ResponseBuilder::new()
+                .description("The store or the queue does not answer")
+                .content(media, content()),
+        );
+    }
+    let path_params: Vec<_> = e
+        .path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| {
+            utoipa::openapi::path::ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .schema(Some(
+                    utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::Type::String),
+                ))
+                .build()
+        })
+        .collect();
+    let mut params = path_params;
+    match (e.input, method) {
+        (Input::Lenient { query, .. }, HttpMethod::Get) => params.extend(query()),
+        (Input::Lenient { body, .. }, _) => {
+            let mut rb = RequestBodyBuilder::new().required(Some(Required::False));
+            for media in [JSON, "application/x-www-form-urlencoded"] {
+                rb = rb.content(media, Content::new(Some(schema_ref(&body()))));
+            }
+            op = op.request_body(Some(rb.build()));
+        }
+        (Input::Body { schema, media }, HttpMethod::Post | HttpMethod::Put) => {
+            let mut rb = RequestBodyBuilder::new().required(Some(Required::True));
+            for m in media {
+                let content = if schema.is_empty() {
+                    Content::new(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::Type::String)
+                            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                                utoipa::openapi::KnownFormat::Binary,
+                            ))),
+                    ))
+                } else {
+                    Content::new(Some(schema_ref(schema)))
+                };
+                rb = rb.content(*m, content);
+            }
+            op = op.request_body(Some(rb.build()));
+        }
+        _ => {}
+    }
+    if !params.is_empty() {
+        op = op.parameters(Some(params));
+    }
+    if e.keyed {
+        // Optional: the server may run without keys (the default).
+        op = op
+            .security(SecurityRequirement::default())
+            .security(SecurityRequirement::new("api_key", Vec::<String>::new()));
+    }
+    for code in e.errors {
+        op = op.response(
+            code.to_string(),
+            ResponseBuilder::new()
+                .description(ApiError::reason(*code))
+                .content(JSON, Content::new(Some(schema_ref("Failure")))),
+        );
+    }
+    op.build()
+}
+
+/// Paths this document describes, as the route table spells them.
+pub fn documented_paths() -> Vec<&'static str> {
+    endpoints().iter().map(|e| e.path).collect()
+}
+
+/// The whole document, built once.
+pub fn document() -> &'static OpenApi {
+    static DOC: LazyLock<OpenApi> = LazyLock::new(|| {
+        let mut doc = Doc::openapi();
+        doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+        let mut paths = utoipa::openapi::Paths::new();
+        for e in endpoints() {
+            let mut item = PathItem::new(e.methods[0].clone(), operation(&e, e.methods[0].clone()));
+            for m in &e.methods[1..] {
+                item.merge_operations(PathItem::new(m.clone(), operation(&e, m.clone())));
+            }
+            paths.paths.insert(e.path.to_string(), item);
+        }
+        doc.paths = paths;
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-api-key"))),
+        );
+        doc
+    });
+    &DOC
+}
+
+/// `GET /openapi.json`.
+pub async fn json() -> Response {
+    static BODY: LazyLock<Vec<u8>> =
+        LazyLock::new(|| serde_json::to_vec(document()).expect("the OpenAPI document serialises"));
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(JSON))],
+        BODY.as_slice(),
+    )
+        .into_response()
+}
+
+/// `GET /docs`: Swagger UI (its files are compiled in from `utoipa-swagger-ui`'s vendored
+/// copy, so the page works with no internet) pointed at `/openapi.json`.
+pub async fn docs_page() -> axum::response::Html<&'static str> {
+    axum::response::Html(include_str!("routes/docs.html"))
+}
+
+/// `GET /docs/{file}`: Swagger UI's scripts and styles.
+pub async fn docs_file(Path(file): Path<String>) -> Response {
+    static CONFIG: LazyLock<Arc<utoipa_swagger_ui::Config<'static>>> =
+        LazyLock::new(|| Arc::new(utoipa_swagger_ui::Config::from("/openapi.json")));
+    match utoipa_swagger_ui::serve(&file, CONFIG.clone()) {
+        Ok(Some(f)) if file != "index.html" => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&f.content_type)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            )],
+            f.bytes.into_owned(),
+        )
+            .into_response(),
+        _ => ApiError::not_found("No such file of the API documentation page.").into_response(),
+    }
+}
