@@ -1,8 +1,9 @@
 // Folio's web page in a real browser: Debian's Chromium, headless, driven by playwright-core.
 // Usage: node web.mjs <base-url> <pdf> <expected-pages> <screenshot.png>
 // Picks the PDF in the page's file input, converts it, waits until every page thumbnail has
-// loaded (naturalWidth > 0), checks the download links, and saves a screenshot. Exits non-zero
-// with a message on any failure.
+// loaded (naturalWidth > 0), checks the download links, and saves a screenshot; then checks that
+// the API docs page (/docs) shows every operation of /openapi.json. Exits non-zero with a message
+// on any failure.
 import { chromium } from "playwright-core";
 
 const [base, pdf, expected, shot] = process.argv.slice(2);
@@ -40,6 +41,19 @@ try {
   await page.screenshot({ path: shot, fullPage: true });
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
   console.log(`ok: ${links.length} thumbnails, status "${status}", screenshot ${shot}`);
+
+  // The API docs page: Swagger UI, served from the binary, lists every documented operation.
+  const spec = await (await page.request.get(base + "/openapi.json")).json();
+  const operations = Object.values(spec.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+  await page.goto(base + "/docs");
+  await page.waitForFunction(
+    (n) => document.querySelectorAll(".opblock").length === n,
+    operations,
+    { timeout: 30_000 },
+  );
+  await page.screenshot({ path: shot.replace(/\.png$/, "") + "-docs.png" });
+  if (errors.length) throw new Error(`docs page errors: ${errors.join("; ")}`);
+  console.log(`ok: docs page shows ${operations} operations`);
 } finally {
   await browser.close();
 }

@@ -317,6 +317,12 @@ struct Readiness {
             status equal to `status`. When the server runs with API keys, send `x-api-key` \
             (header or query); file and upload URLs are capability URLs and need none.",
     ),
+    tags(
+        (name = "Convert", description = "PDF to images, text and information"),
+        (name = "Files", description = "Uploads, downloads and stored files"),
+        (name = "Jobs", description = "Async jobs started with `async=true`"),
+        (name = "Operations", description = "Health, metrics, this document, the web page"),
+    ),
     components(schemas(
         Envelope,
         Failure,
