@@ -446,6 +446,10 @@ fn endpoints() -> Vec<Endpoint> {
             "/pdf/convert/to/text",
             "PDF text, pages separated by form feeds",
         ),
+        convert(
+            "/pdf/convert/to/text-simple",
+            "PDF.co's plain-text variant: the same text as /pdf/convert/to/text",
+        ),
         api::<InfoParams>(
             "/pdf/info",
             "Convert",

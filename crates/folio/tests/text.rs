@@ -52,6 +52,16 @@ fn sync_text_is_a_txt_file_with_pages_split_by_form_feeds() {
     let parts: Vec<&str> = text.split('\u{c}').collect();
     assert_eq!(parts.len(), 2, "{text:?}");
     assert!(parts[0].contains("Original page 3") && parts[1].contains("Original page 4"));
+
+    // PDF.co's text-simple answers the same text.
+    let (status, j) = post_pdf(
+        &s,
+        "/pdf/convert/to/text-simple",
+        std::fs::read(fixture("qpdf-rotated.pdf")).unwrap(),
+        &[("pages", "2,3"), ("inline", "true")],
+    );
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["body"].as_str(), Some(text.as_str()));
 }
 
 #[test]

@@ -48,6 +48,10 @@ fn keyed_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/pdf/convert/to/text",
             get(convert::text).post(convert::text),
         ),
+        (
+            "/pdf/convert/to/text-simple",
+            get(convert::text).post(convert::text),
+        ),
         ("/pdf/info", get(misc::info).post(misc::info)),
         ("/job/check", get(jobs::check).post(jobs::check)),
         (
