@@ -1,13 +1,11 @@
 //! The OpenAPI 3.1 description of the HTTP API, served at `/openapi.json` and browsable at `/docs`.
 //!
-//! Parameters and answers are Rust types with `utoipa` derives; the operations are built from
-//! the route table's paths ([`crate::routes`]). Handlers read parameters leniently (any case, query
-//! or body, strings for numbers, see [`crate::params`]) and write their answers with `json!`, so
-//! the types below are the contract, not the parser: a test checks that every route is
-//! described, and schemathesis checks in CI that real answers match these schemas.
-
-// The request and answer types exist for their schemas; they are never built.
-#![allow(dead_code)]
+//! Parameters and answers are Rust types with `utoipa` derives; operations are built from one
+//! table of endpoints ([`endpoints`]). Handlers read parameters leniently (any case, query or
+//! body, strings for numbers, see [`crate::params`]) and write their answers with `json!`, so
+//! these types are the contract, not the parser. Two tests keep it true: every path and method
+//! of the router ([`crate::routes`]) must be here and nothing else, and schemathesis checks in CI
+//! that real answers match these schemas.
 
 use std::sync::{Arc, LazyLock};
 
@@ -22,329 +20,336 @@ use utoipa::{IntoParams, OpenApi as _, ToSchema};
 
 use crate::ApiError;
 
-/// Fields every success answer carries.
-#[derive(ToSchema)]
-struct Envelope {
-    /// Always `false` on success.
-    error: bool,
-    /// Always `200` on success (a number, unlike `/job/check`'s `status`).
-    status: u16,
-    /// Always 0: a self-hosted server does not charge.
-    credits: u64,
-    /// A constant: clients read the field.
-    #[schema(rename = "remainingCredits")]
-    remaining_credits: u64,
-}
+/// The request and answer types: they exist for their schemas and are never built.
+#[allow(dead_code)]
+mod schema {
+    use utoipa::{IntoParams, ToSchema};
 
-/// The PDF.co error envelope; the HTTP status equals `status` (44x codes included).
-#[derive(ToSchema)]
-struct Failure {
-    /// Always `true`.
-    error: bool,
-    status: u16,
-    /// What went wrong and what to do about it.
-    message: String,
-}
+    /// Fields every success answer carries.
+    #[derive(ToSchema)]
+    pub(super) struct Envelope {
+        /// Always `false` on success.
+        error: bool,
+        /// Always `200` on success (a number, unlike `/job/check`'s `status`).
+        status: u16,
+        /// Always 0: a self-hosted server does not charge.
+        credits: u64,
+        /// A constant: clients read the field.
+        #[schema(rename = "remainingCredits")]
+        remaining_credits: u64,
+    }
 
-/// Parameters of `/pdf/convert/to/{png,jpg,webp,tiff,text}`.
-#[derive(ToSchema, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-struct ConvertParams {
-    /// The PDF: an http(s) URL, or a URL this server handed out (upload or result). Required
-    /// unless a multipart `file` part is sent instead.
-    url: Option<String>,
-    /// 0-based pages: `0,2-5,7-`, `!0` = last page, empty = all.
-    pages: Option<String>,
-    /// The PDF's open password.
-    password: Option<String>,
-    /// `true`: answer a `jobId` at once and convert in the background (poll `/job/check`).
-    #[serde(rename = "async")]
-    r#async: Option<bool>,
-    /// Output base name (`name-0.png`, …); taken from the source when empty.
-    name: Option<String>,
-    /// Text only: return the text in `body` instead of a URL.
-    inline: Option<bool>,
-    /// Minutes the result links stay valid (default 60, capped by the server).
-    expiration: Option<i64>,
-    /// Basic-auth user for fetching `url`.
-    httpusername: Option<String>,
-    /// Basic-auth password for fetching `url`.
-    httppassword: Option<String>,
-    /// Async only: a URL POSTed the `/job/check` body when the job ends (signed when a webhook
-    /// secret is configured).
-    callback: Option<String>,
-    /// Rendering options as lenient JSON, e.g. `{"RenderingResolution": 150, "JPEGQuality": 85}`.
-    profiles: Option<String>,
-    /// Accepted for compatibility and ignored.
-    encrypt: Option<bool>,
-    /// Accepted for compatibility and ignored (no OCR).
-    lang: Option<String>,
-}
+    /// The PDF.co error envelope; the HTTP status equals `status` (44x codes included).
+    #[derive(ToSchema)]
+    pub(super) struct Failure {
+        /// Always `true`.
+        error: bool,
+        status: u16,
+        /// What went wrong and what to do about it.
+        message: String,
+    }
 
-/// Parameters of `/pdf/info`.
-#[derive(ToSchema, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct InfoParams {
-    /// The PDF, as for the conversions.
-    url: Option<String>,
-    password: Option<String>,
-    httpusername: Option<String>,
-    httppassword: Option<String>,
-}
+    /// Parameters of `/pdf/convert/to/{png,jpg,webp,tiff,text}`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct ConvertParams {
+        /// The PDF: an http(s) URL, or a URL this server handed out (upload or result). Required
+        /// unless a multipart `file` part is sent instead.
+        url: Option<String>,
+        /// 0-based pages: `0,2-5,7-`, `!0` = last page, empty = all.
+        pages: Option<String>,
+        /// The PDF's open password.
+        password: Option<String>,
+        /// `true`: answer a `jobId` at once and convert in the background (poll `/job/check`).
+        #[serde(rename = "async")]
+        r#async: Option<bool>,
+        /// Output base name (`name-0.png`, …); taken from the source when empty.
+        name: Option<String>,
+        /// Text only: return the text in `body` instead of a URL.
+        inline: Option<bool>,
+        /// Minutes the result links stay valid (default 60, capped by the server).
+        expiration: Option<i64>,
+        /// Basic-auth user for fetching `url`.
+        httpusername: Option<String>,
+        /// Basic-auth password for fetching `url`.
+        httppassword: Option<String>,
+        /// Async only: a URL POSTed the `/job/check` body when the job ends (signed when a webhook
+        /// secret is configured).
+        callback: Option<String>,
+        /// Rendering options as lenient JSON, e.g. `{"RenderingResolution": 150, "JPEGQuality": 85}`.
+        profiles: Option<String>,
+        /// Accepted for compatibility and ignored.
+        encrypt: Option<bool>,
+        /// Accepted for compatibility and ignored (no OCR).
+        lang: Option<String>,
+    }
 
-/// Parameters of `/file/upload/get-presigned-url`.
-#[derive(ToSchema, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct PresignParams {
-    /// The file's name (default `file.pdf`); path parts are dropped.
-    name: Option<String>,
-    /// The MIME type the file will be served with.
-    contenttype: Option<String>,
-    /// Minutes the file stays available after upload.
-    expiration: Option<i64>,
-    /// Accepted for compatibility and ignored.
-    encrypt: Option<bool>,
-}
+    /// Parameters of `/pdf/info`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(super) struct InfoParams {
+        /// The PDF, as for the conversions.
+        url: Option<String>,
+        password: Option<String>,
+        httpusername: Option<String>,
+        httppassword: Option<String>,
+    }
 
-/// Parameters of `/file/upload/url`.
-#[derive(ToSchema, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct FetchParams {
-    /// The http(s) URL to copy into this server's storage.
-    url: Option<String>,
-    name: Option<String>,
-    expiration: Option<i64>,
-    httpusername: Option<String>,
-    httppassword: Option<String>,
-}
+    /// Parameters of `/file/upload/get-presigned-url`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(super) struct PresignParams {
+        /// The file's name (default `file.pdf`); path parts are dropped.
+        name: Option<String>,
+        /// The MIME type the file will be served with.
+        contenttype: Option<String>,
+        /// Minutes the file stays available after upload.
+        expiration: Option<i64>,
+        /// Accepted for compatibility and ignored.
+        encrypt: Option<bool>,
+    }
 
-/// Body of `/file/upload/base64`.
-#[derive(ToSchema)]
-struct Base64Upload {
-    /// The bytes in base64, optionally as a `data:` URI.
-    file: String,
-    name: Option<String>,
-    expiration: Option<i64>,
-}
+    /// Parameters of `/file/upload/url`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(super) struct FetchParams {
+        /// The http(s) URL to copy into this server's storage.
+        url: Option<String>,
+        name: Option<String>,
+        expiration: Option<i64>,
+        httpusername: Option<String>,
+        httppassword: Option<String>,
+    }
 
-/// Body of `/file/upload`.
-#[derive(ToSchema)]
-struct MultipartUpload {
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
-    /// Overrides the file part's own name.
-    name: Option<String>,
-    expiration: Option<i64>,
-}
+    /// Body of `/file/upload/base64`.
+    #[derive(ToSchema)]
+    pub(super) struct Base64Upload {
+        /// The bytes in base64, optionally as a `data:` URI.
+        file: String,
+        name: Option<String>,
+        expiration: Option<i64>,
+    }
 
-/// Parameters of `/file/delete` and `/file/hash`: the file, by a URL this server handed out.
-#[derive(ToSchema, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct FileParams {
-    url: Option<String>,
-    /// Same as `url` (the samples send `file`).
-    file: Option<String>,
-}
+    /// Body of `/file/upload`.
+    #[derive(ToSchema)]
+    pub(super) struct MultipartUpload {
+        #[schema(value_type = String, format = Binary)]
+        file: Vec<u8>,
+        /// Overrides the file part's own name.
+        name: Option<String>,
+        expiration: Option<i64>,
+    }
 
-/// Parameters of `/job/check`.
-#[derive(ToSchema, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct JobParams {
-    /// The `jobId` an `async=true` request answered (also accepted as `jobId`).
-    jobid: String,
-    /// Accepted for compatibility: unknown ids answer `unknown` either way.
-    force: Option<bool>,
-}
+    /// Parameters of `/file/delete` and `/file/hash`: the file, by a URL this server handed out.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(super) struct FileParams {
+        url: Option<String>,
+        /// Same as `url` (the samples send `file`).
+        file: Option<String>,
+    }
 
-/// A conversion's answer. Sync images: `url` (first page) and `urls`; TIFF and text: `url`;
-/// text with `inline=true`: `body`; `async=true`: `jobId` and a placeholder `url` that serves
-/// the result once the job succeeds (for PNG/JPG/WebP a JSON array of the page URLs).
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct Conversion {
-    #[serde(flatten)]
-    envelope: Envelope,
-    name: String,
-    url: Option<String>,
-    urls: Option<Vec<String>>,
-    body: Option<String>,
-    page_count: Option<u64>,
-    duration: Option<u64>,
-    /// ISO-8601 UTC.
-    output_link_valid_till: Option<String>,
-    job_id: Option<String>,
-}
+    /// Parameters of `/job/check`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(super) struct JobParams {
+        /// The `jobId` an `async=true` request answered (also accepted as `jobId`).
+        jobid: String,
+        /// Accepted for compatibility: unknown ids answer `unknown` either way.
+        force: Option<bool>,
+    }
 
-/// `/file/upload/get-presigned-url`'s answer.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct Presigned {
-    #[serde(flatten)]
-    envelope: Envelope,
-    /// PUT the bytes here (once), with any content type.
-    presigned_url: String,
-    /// Use as `url=` afterwards; GET serves the file.
-    url: String,
-    name: String,
-    output_link_valid_till: String,
-}
+    /// A conversion's answer. Sync images: `url` (first page) and `urls`; TIFF and text: `url`;
+    /// text with `inline=true`: `body`; `async=true`: `jobId` and a placeholder `url` that serves
+    /// the result once the job succeeds (for PNG/JPG/WebP a JSON array of the page URLs).
+    #[derive(ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct Conversion {
+        #[serde(flatten)]
+        envelope: Envelope,
+        name: String,
+        url: Option<String>,
+        urls: Option<Vec<String>>,
+        body: Option<String>,
+        page_count: Option<u64>,
+        duration: Option<u64>,
+        /// ISO-8601 UTC.
+        output_link_valid_till: Option<String>,
+        job_id: Option<String>,
+    }
 
-/// An upload's answer.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct Uploaded {
-    #[serde(flatten)]
-    envelope: Envelope,
-    url: String,
-    name: String,
-    output_link_valid_till: String,
-}
+    /// `/file/upload/get-presigned-url`'s answer.
+    #[derive(ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct Presigned {
+        #[serde(flatten)]
+        envelope: Envelope,
+        /// PUT the bytes here (once), with any content type.
+        presigned_url: String,
+        /// Use as `url=` afterwards; GET serves the file.
+        url: String,
+        name: String,
+        output_link_valid_till: String,
+    }
 
-/// `/file/hash`'s answer.
-#[derive(ToSchema)]
-struct Hashed {
-    #[serde(flatten)]
-    envelope: Envelope,
-    /// SHA-256 of the file, lower-case hex.
-    hash: String,
-}
+    /// An upload's answer.
+    #[derive(ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct Uploaded {
+        #[serde(flatten)]
+        envelope: Envelope,
+        url: String,
+        name: String,
+        output_link_valid_till: String,
+    }
 
-/// `/pdf/info`'s `info`, PascalCase as PDF.co.
-#[derive(ToSchema)]
-#[serde(rename_all = "PascalCase")]
-struct PdfInfo {
-    page_count: u64,
-    title: String,
-    author: String,
-    subject: String,
-    keywords: String,
-    creator: String,
-    producer: String,
-    /// .NET `M/d/yyyy h:mm:ss tt`, empty when absent.
-    creation_date: String,
-    modification_date: String,
-    bookmarks: String,
-    encrypted: bool,
-    encryption_algorithm: u32,
-    /// The first page's box in points.
-    #[schema(value_type = Object)]
-    page_rectangle: serde_json::Value,
-    permission_printing: bool,
-    permission_modify_document: bool,
-    permission_content_extraction: bool,
-    permission_modify_annotations: bool,
-    permission_fill_forms: bool,
-    permission_accessibility: bool,
-    permission_assemble: bool,
-    permission_high_quality_print: bool,
-}
+    /// `/file/hash`'s answer.
+    #[derive(ToSchema)]
+    pub(super) struct Hashed {
+        #[serde(flatten)]
+        envelope: Envelope,
+        /// SHA-256 of the file, lower-case hex.
+        hash: String,
+    }
 
-/// `/pdf/info`'s answer.
-#[derive(ToSchema)]
-struct Info {
-    #[serde(flatten)]
-    envelope: Envelope,
-    info: PdfInfo,
-    name: String,
-    duration: u64,
-}
+    /// `/pdf/info`'s `info`, PascalCase as PDF.co.
+    #[derive(ToSchema)]
+    #[serde(rename_all = "PascalCase")]
+    pub(super) struct PdfInfo {
+        page_count: u64,
+        title: String,
+        author: String,
+        subject: String,
+        keywords: String,
+        creator: String,
+        producer: String,
+        /// .NET `M/d/yyyy h:mm:ss tt`, empty when absent.
+        creation_date: String,
+        modification_date: String,
+        bookmarks: String,
+        encrypted: bool,
+        encryption_algorithm: u32,
+        /// The first page's box in points.
+        #[schema(value_type = Object)]
+        page_rectangle: serde_json::Value,
+        permission_printing: bool,
+        permission_modify_document: bool,
+        permission_content_extraction: bool,
+        permission_modify_annotations: bool,
+        permission_fill_forms: bool,
+        permission_accessibility: bool,
+        permission_assemble: bool,
+        permission_high_quality_print: bool,
+    }
 
-#[derive(ToSchema)]
-#[serde(rename_all = "lowercase")]
-enum JobState {
-    Working,
-    Success,
-    Failed,
-    Aborted,
-    /// Never issued, or expired and removed (PDF.co would say `working`).
-    Unknown,
-}
+    /// `/pdf/info`'s answer.
+    #[derive(ToSchema)]
+    pub(super) struct Info {
+        #[serde(flatten)]
+        envelope: Envelope,
+        info: PdfInfo,
+        name: String,
+        duration: u64,
+    }
 
-/// `/job/check`'s answer (HTTP 200 whatever the job's state; a failed job is `status: failed`
-/// with `errorCode`). Also the body POSTed to a job's `callback`.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct JobStatus {
-    status: JobState,
-    job_id: String,
-    /// `false`: the check itself worked.
-    error: bool,
-    credits: u64,
-    remaining_credits: u64,
-    message: Option<String>,
-    /// The job's code when it failed (the code a sync request would have answered).
-    error_code: Option<u16>,
-    pages_done: Option<u64>,
-    pages_total: Option<u64>,
-    /// 0–100.
-    progress: Option<u64>,
-    url: Option<String>,
-    urls: Option<Vec<String>>,
-    name: Option<String>,
-    page_count: Option<u64>,
-    duration: Option<u64>,
-    /// Milliseconds from start to end of the job's run.
-    job_duration: Option<u64>,
-    output_link_valid_till: Option<String>,
-}
+    #[derive(ToSchema)]
+    #[serde(rename_all = "lowercase")]
+    pub(super) enum JobState {
+        Working,
+        Success,
+        Failed,
+        Aborted,
+        /// Never issued, or expired and removed (PDF.co would say `working`).
+        Unknown,
+    }
 
-#[derive(ToSchema)]
-struct Health {
-    /// `ok`.
-    status: String,
-}
+    /// `/job/check`'s answer (HTTP 200 whatever the job's state; a failed job is `status: failed`
+    /// with `errorCode`). Also the body POSTed to a job's `callback`.
+    #[derive(ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct JobStatus {
+        status: JobState,
+        job_id: String,
+        /// `false`: the check itself worked.
+        error: bool,
+        credits: u64,
+        remaining_credits: u64,
+        message: Option<String>,
+        /// The job's code when it failed (the code a sync request would have answered).
+        error_code: Option<u16>,
+        pages_done: Option<u64>,
+        pages_total: Option<u64>,
+        /// 0–100.
+        progress: Option<u64>,
+        url: Option<String>,
+        urls: Option<Vec<String>>,
+        name: Option<String>,
+        page_count: Option<u64>,
+        duration: Option<u64>,
+        /// Milliseconds from start to end of the job's run.
+        job_duration: Option<u64>,
+        output_link_valid_till: Option<String>,
+    }
 
-#[derive(ToSchema)]
-struct Readiness {
-    /// `ready` or `unavailable`.
-    status: String,
-    /// `ok` or `failed`.
-    store: String,
-    /// `ok` or `failed`.
-    queue: String,
-}
+    #[derive(ToSchema)]
+    pub(super) struct Health {
+        /// `ok`.
+        status: String,
+    }
 
-#[derive(utoipa::OpenApi)]
-#[openapi(
-    info(
-        title = "Folio",
-        description = "A self-hosted server for the PDF.co / ByteScout Cloud API Server API: PDF \
-            to page images and text, synchronously or as jobs.\n\nEvery path also answers under \
-            `/v1`, in any letter case, with or without a trailing slash. Parameters may come in \
-            the query, a JSON body, a form or a multipart body, in any case; booleans also as \
-            `True`/`1`, numbers also as strings. Errors use the PDF.co envelope with the HTTP \
-            status equal to `status`. When the server runs with API keys, send `x-api-key` \
-            (header or query); file and upload URLs are capability URLs and need none.",
-    ),
-    tags(
-        (name = "Convert", description = "PDF to images, text and information"),
-        (name = "Files", description = "Uploads, downloads and stored files"),
-        (name = "Jobs", description = "Async jobs started with `async=true`"),
-        (name = "Operations", description = "Health, metrics, this document, the web page"),
-    ),
-    components(schemas(
-        Envelope,
-        Failure,
-        ConvertParams,
-        InfoParams,
-        PresignParams,
-        FetchParams,
-        Base64Upload,
-        MultipartUpload,
-        FileParams,
-        JobParams,
-        Conversion,
-        Presigned,
-        Uploaded,
-        Hashed,
-        Info,
-        JobStatus,
-        Health,
-        Readiness
-    ))
-)]
-struct Doc;
+    #[derive(ToSchema)]
+    pub(super) struct Readiness {
+        /// `ready` or `unavailable`.
+        status: String,
+        /// `ok` or `failed`.
+        store: String,
+        /// `ok` or `failed`.
+        queue: String,
+    }
+
+    #[derive(utoipa::OpenApi)]
+    #[openapi(
+        info(
+            title = "Folio",
+            description = "A self-hosted server for the PDF.co / ByteScout Cloud API Server API: PDF \
+                to page images and text, synchronously or as jobs.\n\nEvery path also answers under \
+                `/v1`, in any letter case, with or without a trailing slash. Parameters may come in \
+                the query, a JSON body, a form or a multipart body, in any case; booleans also as \
+                `True`/`1`, numbers also as strings. Errors use the PDF.co envelope with the HTTP \
+                status equal to `status`. When the server runs with API keys, send `x-api-key` \
+                (header or query); file and upload URLs are capability URLs and need none.",
+        ),
+        tags(
+            (name = "Convert", description = "PDF to images, text and information"),
+            (name = "Files", description = "Uploads, downloads and stored files"),
+            (name = "Jobs", description = "Async jobs started with `async=true`"),
+            (name = "Operations", description = "Health, metrics, this document, the web page"),
+        ),
+        components(schemas(
+            Envelope,
+            Failure,
+            ConvertParams,
+            InfoParams,
+            PresignParams,
+            FetchParams,
+            Base64Upload,
+            MultipartUpload,
+            FileParams,
+            JobParams,
+            Conversion,
+            Presigned,
+            Uploaded,
+            Hashed,
+            Info,
+            JobStatus,
+            Health,
+            Readiness
+        ))
+    )]
+    pub(super) struct Doc;
+}
+use schema::*;
 
 /// How an operation takes its parameters.
 #[derive(Clone, Copy)]
@@ -629,6 +634,7 @@ fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
                 .description("Success")
                 .content(media, content()),
         );
+    // The one endpoint whose failure is not the error envelope: a load balancer reads the body.
     if e.path == "/ready" {
         op = op.response(
             "503",
@@ -701,11 +707,6 @@ fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
         );
     }
     op.build()
-}
-
-/// Paths this document describes, as the route table spells them.
-pub fn documented_paths() -> Vec<&'static str> {
-    endpoints().iter().map(|e| e.path).collect()
 }
 
 /// The whole document, built once.
