@@ -355,12 +355,12 @@ use schema::*;
 #[derive(Clone, Copy)]
 enum Input {
     None,
-    /// Query (GET) or a JSON, form or multipart body (POST), described by one schema.
+    /// Query (GET), or query and a JSON or form body (POST), described by one type.
     Lenient {
         query: fn() -> Vec<utoipa::openapi::path::Parameter>,
         body: fn() -> std::borrow::Cow<'static, str>,
     },
-    /// POST only, a body.
+    /// A body only (POST or PUT).
     Body {
         schema: &'static str,
         media: &'static [&'static str],
@@ -528,14 +528,14 @@ fn endpoints() -> Vec<Endpoint> {
             &[400, 401],
         ),
         Endpoint {
+            path: "/account/credit/balance",
+            tag: "Operations",
+            summary: "Credits (a constant on a self-hosted server)",
+            methods: GET_POST,
             input: Input::None,
-            ..api::<JobParams>(
-                "/account/credit/balance",
-                "Jobs",
-                "Credits (a constant on a self-hosted server)",
-                "Envelope",
-                &[401],
-            )
+            ok: (JSON, Some("Envelope")),
+            errors: &[401],
+            keyed: true,
         },
         Endpoint {
             tag: "Files",
@@ -553,7 +553,7 @@ fn endpoints() -> Vec<Endpoint> {
             methods: &[HttpMethod::Put, HttpMethod::Get],
             input: Input::Body {
                 schema: "",
-                media: &["application/octet-stream"],
+                media: &["application/octet-stream", "multipart/form-data"],
             },
             ok: (ANY, None),
             errors: &[400, 403, 404, 413],
@@ -662,7 +662,10 @@ fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
     let mut params = path_params;
     match (e.input, method) {
         (Input::Lenient { query, .. }, HttpMethod::Get) => params.extend(query()),
-        (Input::Lenient { body, .. }, _) => {
+        // POST takes the query too (`POST /file/delete?file=…` with an empty body, as the
+        // samples send it); the body wins where both name a parameter.
+        (Input::Lenient { query, body }, _) => {
+            params.extend(query());
             let mut rb = RequestBodyBuilder::new().required(Some(Required::False));
             for media in [JSON, "application/x-www-form-urlencoded"] {
                 rb = rb.content(media, Content::new(Some(schema_ref(&body()))));

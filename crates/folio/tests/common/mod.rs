@@ -24,12 +24,22 @@ pub fn corpus() -> Option<PathBuf> {
     dir.join("MANIFEST.tsv").is_file().then_some(dir)
 }
 
+/// A port that was free a moment ago and that no other server of this test process was given:
+/// the kernel may hand the same ephemeral port to two tests that ask at about the same time.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut given = GIVEN.lock().unwrap();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// A running server with its own data directory; killed on drop.
@@ -43,7 +53,7 @@ pub struct Server {
 
 impl Server {
     pub fn start(extra: &[&str]) -> Self {
-        Self::start_in(fresh_data_dir(), free_port(), extra)
+        Self::spawn(fresh_data_dir(), None, extra, |_| {})
     }
 
     /// Start with info-level logs written to `<data dir>/stderr.log` instead of the terminal.
@@ -51,23 +61,24 @@ impl Server {
         let data_dir = fresh_data_dir();
         std::fs::create_dir_all(&data_dir).unwrap();
         let log = std::fs::File::create(data_dir.join("stderr.log")).unwrap();
-        Self::spawn(data_dir, free_port(), extra, |c| {
+        Self::spawn(data_dir, None, extra, |c| {
             c.env("RUST_LOG", "info").stderr(Stdio::from(log));
         })
     }
 
     /// Start with `configure` applied to the command last (environment of the server's own).
     pub fn start_with(extra: &[&str], configure: impl FnOnce(&mut Command)) -> Self {
-        Self::spawn(fresh_data_dir(), free_port(), extra, configure)
+        Self::spawn(fresh_data_dir(), None, extra, configure)
     }
 
     pub fn start_in(data_dir: PathBuf, port: u16, extra: &[&str]) -> Self {
-        Self::spawn(data_dir, port, extra, |_| {})
+        Self::spawn(data_dir, Some(port), extra, |_| {})
     }
 
+    /// Start on `port`, or on a free port (tried again on another if taken meanwhile).
     fn spawn(
         data_dir: PathBuf,
-        port: u16,
+        port: Option<u16>,
         extra: &[&str],
         configure: impl FnOnce(&mut Command),
     ) -> Self {
@@ -81,9 +92,11 @@ impl Server {
             .stderr(Stdio::inherit());
         configure(&mut cmd);
         // A port from `free_port` is free when chosen, not when the server binds it: another
-        // process may take it in between. Then the server exits, and a new port is tried.
-        let mut port = port;
-        for attempt in 1..=3 {
+        // process may take it in between. Then the server exits, and a new port is tried. A
+        // port the caller chose (a restart on the same address) is not changed.
+        let retries = if port.is_some() { 1 } else { 3 };
+        let mut port = port.unwrap_or_else(free_port);
+        for attempt in 1..=retries {
             let child = cmd
                 .env("FOLIO_LISTEN", format!("127.0.0.1:{port}"))
                 .spawn()
@@ -97,7 +110,7 @@ impl Server {
             };
             match s.wait_ready() {
                 Ok(()) => return s,
-                Err(status) if attempt < 3 => {
+                Err(status) if attempt < retries => {
                     eprintln!("server on port {port} exited ({status}); trying another port");
                     std::mem::forget(s);
                     port = free_port();
