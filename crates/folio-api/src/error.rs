@@ -4,7 +4,6 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 /// An error answered to a client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +63,16 @@ impl ApiError {
     }
 }
 
+/// The PDF.co error envelope as sent; the HTTP status equals `status` (44x codes included).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Failure {
+    /// Always `true`.
+    error: bool,
+    status: u16,
+    /// What went wrong and what to do about it.
+    message: String,
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.status, self.message)
@@ -73,7 +82,11 @@ impl std::fmt::Display for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = json!({"error": true, "status": self.status, "message": self.message});
+        let body = Failure {
+            error: true,
+            status: self.status,
+            message: self.message,
+        };
         let mut resp = crate::json_response(status, &body);
         // Clients that print `response.reason` show what went wrong, not an empty phrase.
         resp.extensions_mut().insert(

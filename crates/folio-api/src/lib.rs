@@ -81,21 +81,45 @@ pub fn app(state: AppState) -> Router {
     routes::router(state)
 }
 
-/// A PDF.co success answer: `fields` plus `error:false`, `status:200` and the credit fields
-/// clients read (constants on a self-hosted server).
+/// Fields every success answer carries.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope {
+    /// Always `false` on success.
+    pub error: bool,
+    /// Always `200` on success (a number, unlike `/job/check`'s `status`).
+    pub status: u16,
+    /// Always 0: a self-hosted server does not charge.
+    pub credits: u64,
+    /// A constant: clients read the field.
+    pub remaining_credits: u64,
+}
+
+impl Envelope {
+    pub fn success() -> Self {
+        Self {
+            error: false,
+            status: 200,
+            credits: 0,
+            remaining_credits: routes::CREDITS,
+        }
+    }
+}
+
+/// A PDF.co success answer: `fields` plus the [`Envelope`].
 pub(crate) fn success(mut fields: serde_json::Value) -> Response {
-    if let Some(map) = fields.as_object_mut() {
-        map.insert("error".into(), false.into());
-        map.insert("status".into(), 200.into());
-        map.entry("credits").or_insert(0.into());
-        map.insert("remainingCredits".into(), routes::CREDITS.into());
+    if let (Some(map), Ok(serde_json::Value::Object(envelope))) = (
+        fields.as_object_mut(),
+        serde_json::to_value(Envelope::success()),
+    ) {
+        map.extend(envelope);
     }
     json_response(StatusCode::OK, &fields)
 }
 
 /// A JSON answer sent in one piece with `Content-Length` and `application/json; charset=utf-8`
 /// (PowerShell and jQuery parse by content type; Node samples parse the first data chunk).
-pub(crate) fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
     let mut resp = Response::new(axum::body::Body::from(bytes));
     *resp.status_mut() = status;

@@ -1,11 +1,12 @@
 //! The OpenAPI 3.1 description of the HTTP API, served at `/openapi.json` and browsable at `/docs`.
 //!
-//! Parameters and answers are Rust types with `utoipa` derives; operations are built from one
-//! table of endpoints ([`endpoints`]). Handlers read parameters leniently (any case, query or
-//! body, strings for numbers, see [`crate::params`]) and write their answers with `json!`, so
-//! these types are the contract, not the parser. Two tests keep it true: every path and method
-//! of the router ([`crate::routes`]) must be here and nothing else, and schemathesis checks in CI
-//! that real answers match these schemas.
+//! Operations are built from one table of endpoints (`endpoints`); parameters and answers are
+//! Rust types with `utoipa` derives. The error envelope, the conversion answer and the
+//! `/job/check` answer are the very types the handlers serialise; the rest (parameters, which
+//! the lenient parser reads by name from query or body, see [`crate::params`], and the smaller
+//! answers, written with `json!`) are described by types of their own in `schema`. Two tests
+//! keep the document true: every path and method of the router (`crate::routes`) must be here
+//! and nothing else, and schemathesis checks in CI that real answers match these schemas.
 
 use std::sync::{Arc, LazyLock};
 
@@ -25,29 +26,7 @@ use crate::ApiError;
 mod schema {
     use utoipa::{IntoParams, ToSchema};
 
-    /// Fields every success answer carries.
-    #[derive(ToSchema)]
-    pub(super) struct Envelope {
-        /// Always `false` on success.
-        error: bool,
-        /// Always `200` on success (a number, unlike `/job/check`'s `status`).
-        status: u16,
-        /// Always 0: a self-hosted server does not charge.
-        credits: u64,
-        /// A constant: clients read the field.
-        #[schema(rename = "remainingCredits")]
-        remaining_credits: u64,
-    }
-
-    /// The PDF.co error envelope; the HTTP status equals `status` (44x codes included).
-    #[derive(ToSchema)]
-    pub(super) struct Failure {
-        /// Always `true`.
-        error: bool,
-        status: u16,
-        /// What went wrong and what to do about it.
-        message: String,
-    }
+    use crate::Envelope;
 
     /// Parameters of `/pdf/convert/to/{png,jpg,webp,tiff,text}`.
     #[derive(ToSchema, IntoParams)]
@@ -160,25 +139,6 @@ mod schema {
         force: Option<bool>,
     }
 
-    /// A conversion's answer. Sync images: `url` (first page) and `urls`; TIFF and text: `url`;
-    /// text with `inline=true`: `body`; `async=true`: `jobId` and a placeholder `url` that serves
-    /// the result once the job succeeds (for PNG/JPG/WebP a JSON array of the page URLs).
-    #[derive(ToSchema)]
-    #[serde(rename_all = "camelCase")]
-    pub(super) struct Conversion {
-        #[serde(flatten)]
-        envelope: Envelope,
-        name: String,
-        url: Option<String>,
-        urls: Option<Vec<String>>,
-        body: Option<String>,
-        page_count: Option<u64>,
-        duration: Option<u64>,
-        /// ISO-8601 UTC.
-        output_link_valid_till: Option<String>,
-        job_id: Option<String>,
-    }
-
     /// `/file/upload/get-presigned-url`'s answer.
     #[derive(ToSchema)]
     #[serde(rename_all = "camelCase")]
@@ -254,45 +214,6 @@ mod schema {
     }
 
     #[derive(ToSchema)]
-    #[serde(rename_all = "lowercase")]
-    pub(super) enum JobState {
-        Working,
-        Success,
-        Failed,
-        Aborted,
-        /// Never issued, or expired and removed (PDF.co would say `working`).
-        Unknown,
-    }
-
-    /// `/job/check`'s answer (HTTP 200 whatever the job's state; a failed job is `status: failed`
-    /// with `errorCode`). Also the body POSTed to a job's `callback`.
-    #[derive(ToSchema)]
-    #[serde(rename_all = "camelCase")]
-    pub(super) struct JobStatus {
-        status: JobState,
-        job_id: String,
-        /// `false`: the check itself worked.
-        error: bool,
-        credits: u64,
-        remaining_credits: u64,
-        message: Option<String>,
-        /// The job's code when it failed (the code a sync request would have answered).
-        error_code: Option<u16>,
-        pages_done: Option<u64>,
-        pages_total: Option<u64>,
-        /// 0–100.
-        progress: Option<u64>,
-        url: Option<String>,
-        urls: Option<Vec<String>>,
-        name: Option<String>,
-        page_count: Option<u64>,
-        duration: Option<u64>,
-        /// Milliseconds from start to end of the job's run.
-        job_duration: Option<u64>,
-        output_link_valid_till: Option<String>,
-    }
-
-    #[derive(ToSchema)]
     pub(super) struct Health {
         /// `ok`.
         status: String,
@@ -327,8 +248,8 @@ mod schema {
             (name = "Operations", description = "Health, metrics, this document, the web page"),
         ),
         components(schemas(
-            Envelope,
-            Failure,
+            crate::Envelope,
+            crate::error::Failure,
             ConvertParams,
             InfoParams,
             PresignParams,
@@ -337,12 +258,12 @@ mod schema {
             MultipartUpload,
             FileParams,
             JobParams,
-            Conversion,
+            crate::routes::Conversion,
             Presigned,
             Uploaded,
             Hashed,
             Info,
-            JobStatus,
+            crate::service::status::JobStatus,
             Health,
             Readiness
         ))

@@ -9,14 +9,61 @@ use axum::extract::State;
 use axum::response::Response;
 use folio_jobs::{NewJob, now_millis};
 use folio_render::Format;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::extract::P;
 use crate::ops::tag_job;
 use crate::params::Params;
 use crate::service::conversion::{ConvertJob, Output, Progress, run};
 use crate::service::naming::{download_url, file_record, iso_time, new_token};
-use crate::{ApiError, AppState, success};
+use crate::{ApiError, AppState, Envelope, json_response};
+
+/// A conversion's answer. Sync images: `url` (first page) and `urls`; TIFF and text: `url`;
+/// text with `inline=true`: `body`; `async=true`: `jobId` and a placeholder `url` that serves
+/// the result once the job succeeds (for PNG/JPG/WebP a JSON array of the page URLs).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Conversion {
+    #[serde(flatten)]
+    envelope: Envelope,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    urls: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_count: Option<u64>,
+    /// Milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration: Option<u64>,
+    /// ISO-8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_link_valid_till: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job_id: Option<String>,
+}
+
+impl Conversion {
+    fn new(name: String) -> Self {
+        Self {
+            envelope: Envelope::success(),
+            name,
+            url: None,
+            urls: None,
+            body: None,
+            page_count: None,
+            duration: None,
+            output_link_valid_till: None,
+            job_id: None,
+        }
+    }
+}
+
+fn answer(c: &Conversion) -> Response {
+    json_response(axum::http::StatusCode::OK, c)
+}
 
 pub async fn png(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
     convert(s, Output::Image(Format::Png), p).await
@@ -63,22 +110,20 @@ async fn convert(state: AppState, output: Output, p: Params) -> Result<Response,
             ));
         }
     };
-    let mut body = json!({
-        "pageCount": outcome.page_count,
-        "name": job.file_name(None),
-        "duration": outcome.duration_ms,
-    });
+    let mut conversion = Conversion::new(job.file_name(None));
+    conversion.page_count = Some(outcome.page_count as u64);
+    conversion.duration = Some(outcome.duration_ms);
     match outcome.body {
-        Some(text) => body["body"] = json!(text),
+        Some(text) => conversion.body = Some(text),
         None => {
-            body["url"] = json!(outcome.urls.first());
-            body["outputLinkValidTill"] = json!(iso_time(outcome.expires_at));
+            conversion.url = outcome.urls.first().cloned();
+            conversion.output_link_valid_till = Some(iso_time(outcome.expires_at));
         }
     }
     if !output.single_file() {
-        body["urls"] = json!(outcome.urls);
+        conversion.urls = Some(outcome.urls);
     }
-    Ok(success(body))
+    Ok(answer(&conversion))
 }
 
 /// Record the job durably (and its placeholder file) before answering its id.
@@ -113,12 +158,12 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
             expires_at,
         })
         .await?;
-    let answer = success(json!({
-        "jobId": id,
-        "url": download_url(state, &token, &name, expires_at).await?,
-        "name": name,
-        "outputLinkValidTill": iso_time(expires_at),
-        "credits": 0
-    }));
+    let started = Conversion {
+        url: Some(download_url(state, &token, &name, expires_at).await?),
+        output_link_valid_till: Some(iso_time(expires_at)),
+        job_id: Some(id.clone()),
+        ..Conversion::new(name)
+    };
+    let answer = answer(&started);
     Ok(tag_job(answer, &id))
 }

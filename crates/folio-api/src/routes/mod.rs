@@ -7,6 +7,7 @@ mod misc;
 mod ops;
 mod upload;
 
+pub use convert::Conversion;
 pub(crate) use misc::CREDITS;
 
 use axum::Router;

@@ -5,66 +5,135 @@
 //! for ids it never issued or has swept, and `working` only for jobs that are queued or running.
 
 use folio_jobs::{Job, JobState};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::routes::CREDITS;
 
+/// A job's state as clients see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Working,
+    Success,
+    Failed,
+    Aborted,
+    /// Never issued, or expired and removed (PDF.co would say `working`).
+    Unknown,
+}
+
+/// `/job/check`'s answer (HTTP 200 whatever the job's state; a failed job is `status: failed`
+/// with `errorCode`). Also the body POSTed to a job's `callback`.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JobStatus {
+    pub status: Status,
+    pub job_id: String,
+    /// `false`: the check itself worked.
+    pub error: bool,
+    pub credits: u64,
+    pub remaining_credits: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The job's code when it failed (the code a sync request would have answered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages_done: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages_total: Option<u64>,
+    /// 0–100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<u64>,
+    /// Success: the result (for page images, a JSON file listing the page URLs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Success, page images: each page's URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urls: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<u64>,
+    /// Milliseconds the conversion took.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    /// Milliseconds from the start to the end of the job's run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_duration: Option<i64>,
+    /// ISO-8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_link_valid_till: Option<String>,
+}
+
 /// The PDF.co `/job/check` body for job `id` (`None`: no such job).
-pub fn job_status(id: &str, job: Option<Job>) -> serde_json::Value {
-    let mut body = json!({"jobId": id, "error": false, "credits": 0, "remainingCredits": CREDITS});
+pub fn job_status(id: &str, job: Option<Job>) -> JobStatus {
+    let mut body = JobStatus {
+        status: Status::Unknown,
+        job_id: id.to_string(),
+        error: false,
+        credits: 0,
+        remaining_credits: CREDITS,
+        message: None,
+        error_code: None,
+        pages_done: None,
+        pages_total: None,
+        progress: None,
+        url: None,
+        urls: None,
+        name: None,
+        page_count: None,
+        duration: None,
+        job_duration: None,
+        output_link_valid_till: None,
+    };
     let Some(job) = job else {
-        body["status"] = json!("unknown");
-        body["message"] =
-            json!("No such job: the id is wrong, or the job expired and was removed.");
+        body.message =
+            Some("No such job: the id is wrong, or the job expired and was removed.".into());
         return body;
     };
-    body["pagesDone"] = json!(job.pages_done);
-    body["pagesTotal"] = json!(job.pages_total);
-    body["progress"] = json!(
-        (job.pages_done * 100)
-            .checked_div(job.pages_total)
-            .unwrap_or(0)
-    );
+    let (done, total) = (u64::from(job.pages_done), u64::from(job.pages_total));
+    body.pages_done = Some(done);
+    body.pages_total = Some(total);
+    body.progress = Some((done * 100).checked_div(total).unwrap_or(0));
     match job.state {
-        JobState::Queued | JobState::Running => body["status"] = json!("working"),
+        JobState::Queued | JobState::Running => body.status = Status::Working,
         JobState::Success => {
-            body["status"] = json!("success");
-            body["message"] = json!("Success");
+            body.status = Status::Success;
+            body.message = Some("Success".into());
             if let Some(result) = &job.result {
+                let text = |key: &str| result.get(key)?.as_str().map(str::to_string);
+                let number = |key: &str| result.get(key)?.as_u64();
+                body.url = text("url");
+                body.urls = result.get("urls").and_then(|v| {
+                    v.as_array()?
+                        .iter()
+                        .map(|u| u.as_str().map(str::to_string))
+                        .collect()
+                });
+                body.name = text("name");
+                body.page_count = number("pageCount");
+                body.duration = number("duration");
+                body.output_link_valid_till = text("outputLinkValidTill");
                 // Heartbeats report progress while running; a finished job is done with every page.
-                let count = result
-                    .get("pageCount")
-                    .cloned()
-                    .unwrap_or(json!(job.pages_total));
-                body["pagesDone"] = count.clone();
-                body["pagesTotal"] = count;
-                body["progress"] = json!(100);
-                for key in [
-                    "url",
-                    "urls",
-                    "pageCount",
-                    "duration",
-                    "outputLinkValidTill",
-                    "name",
-                ] {
-                    if let Some(v) = result.get(key) {
-                        body[key] = v.clone();
-                    }
-                }
+                let count = body.page_count.unwrap_or(total);
+                body.pages_done = Some(count);
+                body.pages_total = Some(count);
+                body.progress = Some(100);
             }
             if let (Some(s), Some(f)) = (job.started_at, job.finished_at) {
-                body["jobDuration"] = json!(f - s);
+                body.job_duration = Some(f - s);
             }
         }
         JobState::Failed => {
-            body["status"] = json!("failed");
-            body["message"] = json!(job.error_message.unwrap_or_else(|| "Failed".into()));
-            body["errorCode"] = json!(job.error_code.unwrap_or(500));
+            body.status = Status::Failed;
+            body.message = Some(job.error_message.unwrap_or_else(|| "Failed".into()));
+            body.error_code = Some(job.error_code.unwrap_or(500));
         }
         JobState::Aborted => {
-            body["status"] = json!("aborted");
-            body["message"] = json!(job.error_message.unwrap_or_else(|| "Aborted".into()));
-            body["errorCode"] = json!(job.error_code.unwrap_or(445));
+            body.status = Status::Aborted;
+            body.message = Some(job.error_message.unwrap_or_else(|| "Aborted".into()));
+            body.error_code = Some(job.error_code.unwrap_or(445));
         }
     }
     body
