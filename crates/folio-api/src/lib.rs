@@ -4,6 +4,7 @@
 //! ([`service`]) or the stores, map the result to PDF.co's JSON. Rendering lives in `folio-render`,
 //! blobs in `folio-store`, job and file records in `folio-jobs`; the async [`worker`] pool joins them.
 
+pub mod answers;
 pub mod config;
 mod error;
 mod extract;
@@ -20,6 +21,7 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
+pub use answers::Envelope;
 pub use config::ApiConfig;
 pub use error::ApiError;
 use folio_jobs::{FileIndex, JobQueue};
@@ -79,42 +81,6 @@ impl AppState {
 /// The whole HTTP application: routes, path normalisation, CORS, body limit.
 pub fn app(state: AppState) -> Router {
     routes::router(state)
-}
-
-/// Fields every success answer carries.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Envelope {
-    /// Always `false` on success.
-    pub error: bool,
-    /// Always `200` on success (a number, unlike `/job/check`'s `status`).
-    pub status: u16,
-    /// Always 0: a self-hosted server does not charge.
-    pub credits: u64,
-    /// A constant: clients read the field.
-    pub remaining_credits: u64,
-}
-
-impl Envelope {
-    pub fn success() -> Self {
-        Self {
-            error: false,
-            status: 200,
-            credits: 0,
-            remaining_credits: routes::CREDITS,
-        }
-    }
-}
-
-/// A PDF.co success answer: `fields` plus the [`Envelope`].
-pub(crate) fn success(mut fields: serde_json::Value) -> Response {
-    if let (Some(map), Ok(serde_json::Value::Object(envelope))) = (
-        fields.as_object_mut(),
-        serde_json::to_value(Envelope::success()),
-    ) {
-        map.extend(envelope);
-    }
-    json_response(StatusCode::OK, &fields)
 }
 
 /// A JSON answer sent in one piece with `Content-Length` and `application/json; charset=utf-8`

@@ -1,12 +1,11 @@
 //! The OpenAPI 3.1 description of the HTTP API, served at `/openapi.json` and browsable at `/docs`.
 //!
-//! Operations are built from one table of endpoints (`endpoints`); parameters and answers are
-//! Rust types with `utoipa` derives. The error envelope, the conversion answer and the
-//! `/job/check` answer are the very types the handlers serialise; the rest (parameters, which
-//! the lenient parser reads by name from query or body, see [`crate::params`], and the smaller
-//! answers, written with `json!`) are described by types of their own in `schema`. Two tests
-//! keep the document true: every path and method of the router (`crate::routes`) must be here
-//! and nothing else, and schemathesis checks in CI that real answers match these schemas.
+//! Operations are built from one table of endpoints (`endpoints`). Answers are the types the
+//! handlers serialise ([`crate::answers`], [`crate::error::Failure`],
+//! [`crate::service::status::JobStatus`]); parameters, which the lenient parser reads by name,
+//! are described by types of their own (`schema`). Two tests keep the document true: every path
+//! and method of the router (`crate::routes`) must be here and nothing else, and schemathesis
+//! checks in CI that real answers match these schemas.
 
 use std::sync::{Arc, LazyLock};
 
@@ -21,12 +20,11 @@ use utoipa::{IntoParams, OpenApi as _, ToSchema};
 
 use crate::ApiError;
 
-/// The request and answer types: they exist for their schemas and are never built.
+/// The parameter types: the lenient parser reads parameters by name from the query or the body
+/// (see [`crate::params`]), so these exist for their schemas and are never built.
 #[allow(dead_code)]
 mod schema {
     use utoipa::{IntoParams, ToSchema};
-
-    use crate::Envelope;
 
     /// Parameters of `/pdf/convert/to/{png,jpg,webp,tiff,text}`.
     #[derive(ToSchema, IntoParams)]
@@ -139,96 +137,6 @@ mod schema {
         force: Option<bool>,
     }
 
-    /// `/file/upload/get-presigned-url`'s answer.
-    #[derive(ToSchema)]
-    #[serde(rename_all = "camelCase")]
-    pub(super) struct Presigned {
-        #[serde(flatten)]
-        envelope: Envelope,
-        /// PUT the bytes here (once), with any content type.
-        presigned_url: String,
-        /// Use as `url=` afterwards; GET serves the file.
-        url: String,
-        name: String,
-        output_link_valid_till: String,
-    }
-
-    /// An upload's answer.
-    #[derive(ToSchema)]
-    #[serde(rename_all = "camelCase")]
-    pub(super) struct Uploaded {
-        #[serde(flatten)]
-        envelope: Envelope,
-        url: String,
-        name: String,
-        output_link_valid_till: String,
-    }
-
-    /// `/file/hash`'s answer.
-    #[derive(ToSchema)]
-    pub(super) struct Hashed {
-        #[serde(flatten)]
-        envelope: Envelope,
-        /// SHA-256 of the file, lower-case hex.
-        hash: String,
-    }
-
-    /// `/pdf/info`'s `info`, PascalCase as PDF.co.
-    #[derive(ToSchema)]
-    #[serde(rename_all = "PascalCase")]
-    pub(super) struct PdfInfo {
-        page_count: u64,
-        title: String,
-        author: String,
-        subject: String,
-        keywords: String,
-        creator: String,
-        producer: String,
-        /// .NET `M/d/yyyy h:mm:ss tt`, empty when absent.
-        creation_date: String,
-        modification_date: String,
-        bookmarks: String,
-        encrypted: bool,
-        encryption_algorithm: u32,
-        /// The first page's box in points.
-        #[schema(value_type = Object)]
-        page_rectangle: serde_json::Value,
-        permission_printing: bool,
-        permission_modify_document: bool,
-        permission_content_extraction: bool,
-        permission_modify_annotations: bool,
-        permission_fill_forms: bool,
-        permission_accessibility: bool,
-        permission_assemble: bool,
-        permission_high_quality_print: bool,
-    }
-
-    /// `/pdf/info`'s answer.
-    #[derive(ToSchema)]
-    pub(super) struct Info {
-        #[serde(flatten)]
-        envelope: Envelope,
-        info: PdfInfo,
-        name: String,
-        duration: u64,
-    }
-
-    #[derive(ToSchema)]
-    pub(super) struct Health {
-        /// `ok`.
-        status: String,
-    }
-
-    #[derive(ToSchema)]
-    pub(super) struct Readiness {
-        /// `ready` or `unavailable`.
-        status: String,
-        /// `ok` or `failed`.
-        store: String,
-        /// `ok` or `failed`.
-        queue: String,
-    }
-
     #[derive(utoipa::OpenApi)]
     #[openapi(
         info(
@@ -248,7 +156,7 @@ mod schema {
             (name = "Operations", description = "Health, metrics, this document, the web page"),
         ),
         components(schemas(
-            crate::Envelope,
+            crate::answers::Envelope,
             crate::error::Failure,
             ConvertParams,
             InfoParams,
@@ -258,14 +166,14 @@ mod schema {
             MultipartUpload,
             FileParams,
             JobParams,
-            crate::routes::Conversion,
-            Presigned,
-            Uploaded,
-            Hashed,
-            Info,
+            crate::answers::Conversion,
+            crate::answers::Presigned,
+            crate::answers::Uploaded,
+            crate::answers::Hashed,
+            crate::answers::Info,
             crate::service::status::JobStatus,
-            Health,
-            Readiness
+            crate::answers::Health,
+            crate::answers::Readiness
         ))
     )]
     pub(super) struct Doc;

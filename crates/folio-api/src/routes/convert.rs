@@ -9,61 +9,14 @@ use axum::extract::State;
 use axum::response::Response;
 use folio_jobs::{NewJob, now_millis};
 use folio_render::Format;
-use serde::Serialize;
 
+use crate::answers::{Conversion, ok};
 use crate::extract::P;
 use crate::ops::tag_job;
 use crate::params::Params;
 use crate::service::conversion::{ConvertJob, Output, Progress, run};
 use crate::service::naming::{download_url, file_record, iso_time, new_token};
-use crate::{ApiError, AppState, Envelope, json_response};
-
-/// A conversion's answer. Sync images: `url` (first page) and `urls`; TIFF and text: `url`;
-/// text with `inline=true`: `body`; `async=true`: `jobId` and a placeholder `url` that serves
-/// the result once the job succeeds (for PNG/JPG/WebP a JSON array of the page URLs).
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Conversion {
-    #[serde(flatten)]
-    envelope: Envelope,
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    urls: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    page_count: Option<u64>,
-    /// Milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    duration: Option<u64>,
-    /// ISO-8601 UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output_link_valid_till: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    job_id: Option<String>,
-}
-
-impl Conversion {
-    fn new(name: String) -> Self {
-        Self {
-            envelope: Envelope::success(),
-            name,
-            url: None,
-            urls: None,
-            body: None,
-            page_count: None,
-            duration: None,
-            output_link_valid_till: None,
-            job_id: None,
-        }
-    }
-}
-
-fn answer(c: &Conversion) -> Response {
-    json_response(axum::http::StatusCode::OK, c)
-}
+use crate::{ApiError, AppState};
 
 pub async fn png(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
     convert(s, Output::Image(Format::Png), p).await
@@ -123,7 +76,7 @@ async fn convert(state: AppState, output: Output, p: Params) -> Result<Response,
     if !output.single_file() {
         conversion.urls = Some(outcome.urls);
     }
-    Ok(answer(&conversion))
+    Ok(ok(&conversion))
 }
 
 /// Record the job durably (and its placeholder file) before answering its id.
@@ -164,6 +117,6 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
         job_id: Some(id.clone()),
         ..Conversion::new(name)
     };
-    let answer = answer(&started);
+    let answer = ok(&started);
     Ok(tag_job(answer, &id))
 }

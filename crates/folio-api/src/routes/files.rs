@@ -6,13 +6,13 @@ use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use folio_jobs::FileState;
 use futures::StreamExt;
-use serde_json::json;
 use sha2::Digest;
 
+use crate::answers::{Envelope, Hashed, ok};
 use crate::extract::P;
 use crate::service::input::current_file;
 use crate::service::naming::own_token;
-use crate::{ApiError, AppState, success};
+use crate::{ApiError, AppState};
 
 /// `GET /files/{token}/{name}` (and GET on a presigned upload URL): stream the bytes.
 pub async fn download(
@@ -61,7 +61,7 @@ pub async fn delete(State(state): State<AppState>, P(p): P) -> Result<Response, 
         ApiError::not_found("The file was not found: it may have expired or been deleted already.")
     })?;
     state.store.delete(&rec.key).await?;
-    Ok(success(json!({})))
+    Ok(ok(&Envelope::success()))
 }
 
 /// `POST /file/hash {"url": …}` → SHA-256 of the file, hex.
@@ -83,5 +83,8 @@ pub async fn hash(State(state): State<AppState>, P(p): P) -> Result<Response, Ap
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    Ok(success(json!({"hash": hex})))
+    Ok(ok(&Hashed {
+        envelope: Envelope::success(),
+        hash: hex,
+    }))
 }

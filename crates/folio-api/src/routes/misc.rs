@@ -5,9 +5,10 @@ use axum::response::Response;
 use folio_render::{Document, PdfDate};
 use serde_json::json;
 
+use crate::answers::{Envelope, Info, PdfInfo, ok};
 use crate::extract::P;
 use crate::service::input::{load, source_from_params};
-use crate::{ApiError, AppState, success};
+use crate::{ApiError, AppState};
 
 /// Credits mean nothing on a self-hosted server; clients read the field, so it is a constant.
 pub const CREDITS: u64 = 999_999_999;
@@ -19,7 +20,7 @@ pub async fn index() -> axum::response::Html<&'static str> {
 }
 
 pub async fn balance() -> Response {
-    success(json!({}))
+    ok(&Envelope::success())
 }
 
 /// `/pdf/info`: page count, metadata and the first page's rectangle, PascalCase as PDF.co.
@@ -30,7 +31,7 @@ pub async fn info(State(state): State<AppState>, P(p): P) -> Result<Response, Ap
     let bytes = load(&state, &source).await?;
     let password = p.get("password").unwrap_or("").to_string();
     let limits = state.config.limits;
-    let info = tokio::task::spawn_blocking(move || -> Result<serde_json::Value, ApiError> {
+    let info = tokio::task::spawn_blocking(move || -> Result<PdfInfo, ApiError> {
         // An /Encrypt entry: heuristic on the raw bytes, since files with an empty user
         // password open without one.
         let encrypted = bytes.windows(8).any(|w| w == b"/Encrypt");
@@ -40,42 +41,43 @@ pub async fn info(State(state): State<AppState>, P(p): P) -> Result<Response, Ap
         let date = |d: &Option<PdfDate>| d.as_ref().map(dotnet_date).unwrap_or_default();
         let g = doc.geometry(0);
         let (w, h) = (g.width_pt.round(), g.height_pt.round());
-        Ok(json!({
-            "PageCount": doc.page_count(),
-            "Title": text(&meta.title),
-            "Author": text(&meta.author),
-            "Subject": text(&meta.subject),
-            "Keywords": text(&meta.keywords),
-            "Creator": text(&meta.creator),
-            "Producer": text(&meta.producer),
-            "CreationDate": date(&meta.created),
-            "ModificationDate": date(&meta.modified),
-            "Bookmarks": "",
-            "Encrypted": encrypted,
-            "EncryptionAlgorithm": 0,
-            "PageRectangle": {
+        Ok(PdfInfo {
+            page_count: doc.page_count() as u64,
+            title: text(&meta.title),
+            author: text(&meta.author),
+            subject: text(&meta.subject),
+            keywords: text(&meta.keywords),
+            creator: text(&meta.creator),
+            producer: text(&meta.producer),
+            creation_date: date(&meta.created),
+            modification_date: date(&meta.modified),
+            bookmarks: String::new(),
+            encrypted,
+            encryption_algorithm: 0,
+            page_rectangle: json!({
                 "Location": {"IsEmpty": true, "X": 0, "Y": 0},
                 "Size": format!("{w}, {h}"),
                 "X": 0, "Y": 0, "Width": w, "Height": h,
                 "Left": 0, "Top": 0, "Right": w, "Bottom": h, "IsEmpty": false
-            },
-            "PermissionPrinting": true,
-            "PermissionModifyDocument": true,
-            "PermissionContentExtraction": true,
-            "PermissionModifyAnnotations": true,
-            "PermissionFillForms": true,
-            "PermissionAccessibility": true,
-            "PermissionAssemble": true,
-            "PermissionHighQualityPrint": true,
-        }))
+            }),
+            permission_printing: true,
+            permission_modify_document: true,
+            permission_content_extraction: true,
+            permission_modify_annotations: true,
+            permission_fill_forms: true,
+            permission_accessibility: true,
+            permission_assemble: true,
+            permission_high_quality_print: true,
+        })
     })
     .await
     .map_err(|e| ApiError::internal("reading the document", e))??;
-    Ok(success(json!({
-        "info": info,
-        "name": name,
-        "duration": started.elapsed().as_millis() as u64
-    })))
+    Ok(ok(&Info {
+        envelope: Envelope::success(),
+        info,
+        name,
+        duration: started.elapsed().as_millis() as u64,
+    }))
 }
 
 /// .NET's `M/d/yyyy h:mm:ss tt`, the format PDF.co's info uses.

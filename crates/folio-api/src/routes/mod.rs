@@ -7,7 +7,6 @@ mod misc;
 mod ops;
 mod upload;
 
-pub use convert::Conversion;
 pub(crate) use misc::CREDITS;
 
 use axum::Router;

@@ -3,14 +3,14 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
+use crate::answers::{Health, Readiness};
 use crate::ops::{probe_queue, probe_store};
 use crate::{AppState, json_response};
 
 /// Liveness: answering at all is the whole check.
 pub async fn health() -> Response {
-    json_response(StatusCode::OK, &json!({"status": "ok"}))
+    json_response(StatusCode::OK, &Health { status: "ok" })
 }
 
 /// Readiness: 200 when the store and the queue answer, else 503 naming the one that failed
@@ -29,11 +29,11 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
     };
-    let body = json!({
-        "status": overall,
-        "store": word(store.as_ref().err(), "store"),
-        "queue": word(queue.as_ref().err(), "queue"),
-    });
+    let body = Readiness {
+        status: overall,
+        store: word(store.as_ref().err(), "store"),
+        queue: word(queue.as_ref().err(), "queue"),
+    };
     json_response(status, &body)
 }
 

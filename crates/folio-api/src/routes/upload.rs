@@ -6,14 +6,14 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use bytes::Bytes;
 use folio_jobs::{FileRecord, FileState, now_millis};
-use serde_json::json;
 
+use crate::answers::{Envelope, Presigned, Uploaded, ok};
 use crate::extract::{P, read_body};
 use crate::params::multipart_boundary;
 use crate::service::conversion::expiration;
 use crate::service::input::{content_type_for, load, store_upload};
 use crate::service::naming::{download_url, file_record, new_token, sanitize_name, upload_url};
-use crate::{ApiError, AppState, success};
+use crate::{ApiError, AppState};
 
 /// Standard base64 that does not insist on `=` padding (clients strip it).
 const LENIENT_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
@@ -29,11 +29,12 @@ async fn uploaded(
     name: &str,
     expires_at: i64,
 ) -> Result<Response, ApiError> {
-    Ok(success(json!({
-        "url": download_url(state, token, name, expires_at).await?,
-        "name": name,
-        "outputLinkValidTill": crate::service::naming::iso_time(expires_at)
-    })))
+    Ok(ok(&Uploaded {
+        envelope: Envelope::success(),
+        url: download_url(state, token, name, expires_at).await?,
+        name: name.to_string(),
+        output_link_valid_till: crate::service::naming::iso_time(expires_at),
+    }))
 }
 
 /// `GET /file/upload/get-presigned-url?name=…&contenttype=…` → `{presignedUrl, url}`.
@@ -58,12 +59,13 @@ pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Respons
             ..file_record(&token, &name, None, None, expires_at)
         })
         .await?;
-    Ok(success(json!({
-        "presignedUrl": upload_url(&state, &token, &name).await?,
-        "url": download_url(&state, &token, &name, expires_at).await?,
-        "name": name,
-        "outputLinkValidTill": crate::service::naming::iso_time(expires_at)
-    })))
+    Ok(ok(&Presigned {
+        envelope: Envelope::success(),
+        presigned_url: upload_url(&state, &token, &name).await?,
+        url: download_url(&state, &token, &name, expires_at).await?,
+        name,
+        output_link_valid_till: crate::service::naming::iso_time(expires_at),
+    }))
 }
 
 /// `contenttype` is served back as the file's `Content-Type`, so only a media type is kept;

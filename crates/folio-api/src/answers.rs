@@ -1,0 +1,178 @@
+//! What the API answers on success: the JSON bodies as types. Handlers build these and
+//! serialise them, and the OpenAPI document derives its schemas from the same types, so the two
+//! cannot drift. (Errors: [`crate::error::Failure`]; `/job/check`: [`crate::service::status`].)
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::json_response;
+
+/// Fields every success answer carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope {
+    /// Always `false` on success.
+    pub error: bool,
+    /// Always `200` on success (a number, unlike `/job/check`'s `status`).
+    pub status: u16,
+    /// Always 0: a self-hosted server does not charge.
+    pub credits: u64,
+    /// A constant: clients read the field.
+    pub remaining_credits: u64,
+}
+
+impl Envelope {
+    pub fn success() -> Self {
+        Self {
+            error: false,
+            status: 200,
+            credits: 0,
+            remaining_credits: crate::routes::CREDITS,
+        }
+    }
+}
+
+/// A success answer: HTTP 200 with `answer` as JSON.
+pub(crate) fn ok(answer: &impl Serialize) -> Response {
+    json_response(StatusCode::OK, answer)
+}
+
+/// A conversion's answer. Sync images: `url` (first page) and `urls`; TIFF and text: `url`;
+/// text with `inline=true`: `body`; `async=true`: `jobId` and a placeholder `url` that serves
+/// the result once the job succeeds (for PNG/JPG/WebP a JSON array of the page URLs).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Conversion {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urls: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<u64>,
+    /// Milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    /// ISO-8601 UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_link_valid_till: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+}
+
+impl Conversion {
+    pub fn new(name: String) -> Self {
+        Self {
+            envelope: Envelope::success(),
+            name,
+            url: None,
+            urls: None,
+            body: None,
+            page_count: None,
+            duration: None,
+            output_link_valid_till: None,
+            job_id: None,
+        }
+    }
+}
+
+/// `/file/upload/get-presigned-url`'s answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Presigned {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    /// PUT the bytes here (once), with any content type.
+    pub presigned_url: String,
+    /// Use as `url=` afterwards; GET serves the file.
+    pub url: String,
+    pub name: String,
+    /// ISO-8601 UTC.
+    pub output_link_valid_till: String,
+}
+
+/// An upload's answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Uploaded {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub url: String,
+    pub name: String,
+    /// ISO-8601 UTC.
+    pub output_link_valid_till: String,
+}
+
+/// `/file/hash`'s answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Hashed {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    /// SHA-256 of the file, lower-case hex.
+    pub hash: String,
+}
+
+/// `/pdf/info`'s `info`, PascalCase as PDF.co.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "PascalCase")]
+pub struct PdfInfo {
+    pub page_count: u64,
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: String,
+    pub creator: String,
+    pub producer: String,
+    /// .NET `M/d/yyyy h:mm:ss tt`, empty when absent.
+    pub creation_date: String,
+    pub modification_date: String,
+    pub bookmarks: String,
+    pub encrypted: bool,
+    pub encryption_algorithm: u32,
+    /// The first page's box in points, in .NET's `RectangleF` shape.
+    #[schema(value_type = Object)]
+    pub page_rectangle: serde_json::Value,
+    pub permission_printing: bool,
+    pub permission_modify_document: bool,
+    pub permission_content_extraction: bool,
+    pub permission_modify_annotations: bool,
+    pub permission_fill_forms: bool,
+    pub permission_accessibility: bool,
+    pub permission_assemble: bool,
+    pub permission_high_quality_print: bool,
+}
+
+/// `/pdf/info`'s answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Info {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    pub info: PdfInfo,
+    pub name: String,
+    /// Milliseconds.
+    pub duration: u64,
+}
+
+/// `/health`'s answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+}
+
+/// `/ready`'s answer, with 200 or 503.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready` or `unavailable`.
+    pub status: &'static str,
+    /// `ok` or `failed`.
+    pub store: &'static str,
+    /// `ok` or `failed`.
+    pub queue: &'static str,
+}
