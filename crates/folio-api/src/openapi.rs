@@ -599,3 +599,29 @@ pub async fn docs_file(Path(file): Path<String>) -> Response {
         _ => ApiError::not_found("No such file of the API documentation page.").into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// After an unencoded `url=`, only known parameter names start a new parameter: a
+    /// documented name the parser does not know would be swallowed into the URL.
+    #[test]
+    fn every_documented_parameter_is_known_to_the_parser() {
+        let mut checked = 0;
+        for e in endpoints() {
+            if let Input::Lenient { query, .. } = e.input {
+                for p in query() {
+                    assert!(
+                        crate::params::KNOWN.contains(&p.name.to_ascii_lowercase().as_str()),
+                        "{} documents '{}', which params::KNOWN lacks",
+                        e.path,
+                        p.name
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "{checked}");
+    }
+}

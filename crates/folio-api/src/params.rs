@@ -31,7 +31,7 @@ pub struct Params {
 
 /// Parameter names PDF.co endpoints understand. After an unencoded `url=`, a `&name=` piece is
 /// a new parameter only if `name` is one of these; anything else belongs to the URL.
-const KNOWN: &[&str] = &[
+pub(crate) const KNOWN: &[&str] = &[
     "url",
     "file",
     "pages",
