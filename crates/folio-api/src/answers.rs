@@ -34,6 +34,13 @@ impl Envelope {
     }
 }
 
+/// Answers are success answers: a default envelope is [`Envelope::success`].
+impl Default for Envelope {
+    fn default() -> Self {
+        Self::success()
+    }
+}
+
 /// A success answer: HTTP 200 with `answer` as JSON.
 pub(crate) fn ok(answer: &impl Serialize) -> Response {
     json_response(StatusCode::OK, answer)
@@ -42,7 +49,7 @@ pub(crate) fn ok(answer: &impl Serialize) -> Response {
 /// A conversion's answer. Sync images: `url` (first page) and `urls`; TIFF and text: `url`;
 /// text with `inline=true`: `body`; `async=true`: `jobId` and a placeholder `url` that serves
 /// the result once the job succeeds (for PNG/JPG/WebP a JSON array of the page URLs).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Default, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Conversion {
     #[serde(flatten)]
@@ -64,22 +71,6 @@ pub struct Conversion {
     pub output_link_valid_till: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-}
-
-impl Conversion {
-    pub fn new(name: String) -> Self {
-        Self {
-            envelope: Envelope::success(),
-            name,
-            url: None,
-            urls: None,
-            body: None,
-            page_count: None,
-            duration: None,
-            output_link_valid_till: None,
-            job_id: None,
-        }
-    }
 }
 
 /// `/file/upload/get-presigned-url`'s answer.

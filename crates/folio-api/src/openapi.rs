@@ -191,7 +191,8 @@ enum Input {
     },
     /// A body only (POST or PUT).
     Body {
-        schema: &'static str,
+        /// `None`: raw bytes.
+        schema: Option<&'static str>,
         media: &'static [&'static str],
     },
 }
@@ -213,6 +214,9 @@ struct Endpoint {
     errors: &'static [u16],
     /// Needs `x-api-key` when the server has API keys.
     keyed: bool,
+    /// When set, 503 also answers with the success body, for this reason (`/ready`: a load
+    /// balancer reads the body, not an error envelope).
+    unavailable: Option<&'static str>,
 }
 
 const GET_POST: &[HttpMethod] = &[HttpMethod::Get, HttpMethod::Post];
@@ -246,6 +250,7 @@ fn api<P: IntoParams + ToSchema>(
         ok: (JSON, Some(ok)),
         errors,
         keyed: true,
+        unavailable: None,
     }
 }
 
@@ -264,6 +269,7 @@ fn open(
         ok,
         errors: &[],
         keyed: false,
+        unavailable: None,
     }
 }
 
@@ -304,12 +310,13 @@ fn endpoints() -> Vec<Endpoint> {
             summary: "Upload a file in a multipart body",
             methods: POST,
             input: Input::Body {
-                schema: "MultipartUpload",
+                schema: Some("MultipartUpload"),
                 media: &["multipart/form-data"],
             },
             ok: (JSON, Some("Uploaded")),
             errors: &[400, 401, 413],
             keyed: true,
+            unavailable: None,
         },
         Endpoint {
             path: "/file/upload/base64",
@@ -317,7 +324,7 @@ fn endpoints() -> Vec<Endpoint> {
             summary: "Upload a file given in base64",
             methods: POST,
             input: Input::Body {
-                schema: "Base64Upload",
+                schema: Some("Base64Upload"),
                 media: &[
                     JSON,
                     "application/x-www-form-urlencoded",
@@ -327,6 +334,7 @@ fn endpoints() -> Vec<Endpoint> {
             ok: (JSON, Some("Uploaded")),
             errors: &[400, 401, 413],
             keyed: true,
+            unavailable: None,
         },
         api::<FetchParams>(
             "/file/upload/url",
@@ -365,6 +373,7 @@ fn endpoints() -> Vec<Endpoint> {
             ok: (JSON, Some("Envelope")),
             errors: &[401],
             keyed: true,
+            unavailable: None,
         },
         Endpoint {
             tag: "Files",
@@ -381,19 +390,23 @@ fn endpoints() -> Vec<Endpoint> {
             summary: "A presigned upload URL: PUT the bytes once (raw or multipart); GET serves them",
             methods: &[HttpMethod::Put, HttpMethod::Get],
             input: Input::Body {
-                schema: "",
+                schema: None,
                 media: &["application/octet-stream", "multipart/form-data"],
             },
             ok: (ANY, None),
             errors: &[400, 403, 404, 413],
             keyed: false,
+            unavailable: None,
         },
         open("/health", "Liveness", (JSON, Some("Health"))),
-        open(
-            "/ready",
-            "Readiness: 200 when the store and the queue answer, else 503 with the same body",
-            (JSON, Some("Readiness")),
-        ),
+        Endpoint {
+            unavailable: Some("The store or the queue does not answer"),
+            ..open(
+                "/ready",
+                "Readiness: 200 when the store and the queue answer, else 503 with the same body",
+                (JSON, Some("Readiness")),
+            )
+        },
         open(
             "/metrics",
             "Prometheus metrics (OpenMetrics text)",
@@ -463,12 +476,11 @@ fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
                 .description("Success")
                 .content(media, content()),
         );
-    // The one endpoint whose failure is not the error envelope: a load balancer reads the body.
-    if e.path == "/ready" {
+    if let Some(description) = e.unavailable {
         op = op.response(
             "503",
             ResponseBuilder::new()
-                .description("The store or the queue does not answer")
+                .description(description)
                 .content(media, content()),
         );
     }
@@ -504,16 +516,15 @@ fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
         (Input::Body { schema, media }, HttpMethod::Post | HttpMethod::Put) => {
             let mut rb = RequestBodyBuilder::new().required(Some(Required::True));
             for m in media {
-                let content = if schema.is_empty() {
-                    Content::new(Some(
+                let content = match schema {
+                    Some(name) => Content::new(Some(schema_ref(name))),
+                    None => Content::new(Some(
                         utoipa::openapi::ObjectBuilder::new()
                             .schema_type(utoipa::openapi::Type::String)
                             .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
                                 utoipa::openapi::KnownFormat::Binary,
                             ))),
-                    ))
-                } else {
-                    Content::new(Some(schema_ref(schema)))
+                    )),
                 };
                 rb = rb.content(*m, content);
             }

@@ -63,7 +63,10 @@ async fn convert(state: AppState, output: Output, p: Params) -> Result<Response,
             ));
         }
     };
-    let mut conversion = Conversion::new(job.file_name(None));
+    let mut conversion = Conversion {
+        name: job.file_name(None),
+        ..Default::default()
+    };
     conversion.page_count = Some(outcome.page_count as u64);
     conversion.duration = Some(outcome.duration_ms);
     match outcome.body {
@@ -115,7 +118,8 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
         url: Some(download_url(state, &token, &name, expires_at).await?),
         output_link_valid_till: Some(iso_time(expires_at)),
         job_id: Some(id.clone()),
-        ..Conversion::new(name)
+        name,
+        ..Default::default()
     };
     let answer = ok(&started);
     Ok(tag_job(answer, &id))

@@ -1,13 +1,13 @@
 //! `/job/check`: the state of an async job, as PDF.co reports it (see [`job_status`]).
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 
+use crate::answers::ok;
 use crate::extract::P;
 use crate::ops::tag_job;
 use crate::service::status::job_status;
-use crate::{ApiError, AppState, json_response};
+use crate::{ApiError, AppState};
 
 pub async fn check(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
     let id = p
@@ -16,8 +16,5 @@ pub async fn check(State(state): State<AppState>, P(p): P) -> Result<Response, A
         .trim()
         .to_ascii_lowercase();
     let job = state.jobs.get(&id).await?;
-    Ok(tag_job(
-        json_response(StatusCode::OK, &job_status(&id, job)),
-        &id,
-    ))
+    Ok(tag_job(ok(&job_status(&id, job)), &id))
 }

@@ -88,12 +88,15 @@ pub fn paths() -> Vec<&'static str> {
         .collect()
 }
 
-pub fn router(state: AppState) -> Router {
-    let keyed = keyed_routes()
+/// A router serving `table`'s rows.
+fn serve(table: Vec<(&'static str, MethodRouter<AppState>)>) -> Router<AppState> {
+    table
         .into_iter()
-        .fold(Router::new(), |r, (path, handler)| r.route(path, handler));
-    let open = open_routes();
-    let api = keyed
+        .fold(Router::new(), |r, (path, handler)| r.route(path, handler))
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = serve(keyed_routes())
         .fallback(|| async {
             ApiError::not_found(
                 "Not found: no such API endpoint. See the API documentation for the list.",
@@ -104,10 +107,7 @@ pub fn router(state: AppState) -> Router {
             require_api_key,
         ))
         // After the key layer, so that it does not apply to them.
-        .merge(
-            open.into_iter()
-                .fold(Router::new(), |r, (path, handler)| r.route(path, handler)),
-        )
+        .merge(serve(open_routes()))
         .method_not_allowed_fallback(|method: axum::http::Method| async move {
             ApiError::new(
                 405,

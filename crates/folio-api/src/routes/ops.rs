@@ -4,13 +4,13 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::answers::{Health, Readiness};
+use crate::answers::{Health, Readiness, ok};
 use crate::ops::{probe_queue, probe_store};
 use crate::{AppState, json_response};
 
 /// Liveness: answering at all is the whole check.
 pub async fn health() -> Response {
-    json_response(StatusCode::OK, &Health { status: "ok" })
+    ok(&Health { status: "ok" })
 }
 
 /// Readiness: 200 when the store and the queue answer, else 503 naming the one that failed

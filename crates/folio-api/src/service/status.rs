@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::routes::CREDITS;
 
 /// A job's state as clients see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Working,
@@ -19,12 +19,13 @@ pub enum Status {
     Failed,
     Aborted,
     /// Never issued, or expired and removed (PDF.co would say `working`).
+    #[default]
     Unknown,
 }
 
 /// `/job/check`'s answer (HTTP 200 whatever the job's state; a failed job is `status: failed`
 /// with `errorCode`). Also the body POSTed to a job's `callback`.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct JobStatus {
     pub status: Status,
@@ -69,23 +70,9 @@ pub struct JobStatus {
 /// The PDF.co `/job/check` body for job `id` (`None`: no such job).
 pub fn job_status(id: &str, job: Option<Job>) -> JobStatus {
     let mut body = JobStatus {
-        status: Status::Unknown,
         job_id: id.to_string(),
-        error: false,
-        credits: 0,
         remaining_credits: CREDITS,
-        message: None,
-        error_code: None,
-        pages_done: None,
-        pages_total: None,
-        progress: None,
-        url: None,
-        urls: None,
-        name: None,
-        page_count: None,
-        duration: None,
-        job_duration: None,
-        output_link_valid_till: None,
+        ..Default::default()
     };
     let Some(job) = job else {
         body.message =
