@@ -30,6 +30,11 @@ pub struct ApiConfig {
     pub default_dpi: f32,
     /// Largest request body (uploads, multipart conversions), in bytes.
     pub max_body_bytes: usize,
+    /// Directory for request bodies too large to keep in memory and for fetched inputs.
+    pub spool_dir: std::path::PathBuf,
+    /// Memory all requests together may use to parse large JSON or form bodies (base64
+    /// uploads); past it such requests answer 429.
+    pub max_parse_memory_bytes: u64,
     /// A request body not fully received in this time answers 408 (slow-loris uploads).
     pub body_timeout: Duration,
     /// A synchronous conversion that takes longer answers 445 (use `async=true`).
@@ -38,6 +43,8 @@ pub struct ApiConfig {
     pub job_timeout: Duration,
     /// Conversions rendering at once, sync and async together.
     pub max_concurrent_renders: usize,
+    /// Synchronous conversions that may wait for a render slot; more answer 429 at once.
+    pub max_waiting_sync: usize,
     /// Render threads per conversion (0 = one per core).
     pub render_threads: usize,
     /// Async worker tasks claiming jobs.
@@ -74,10 +81,13 @@ impl Default for ApiConfig {
             limits: Limits::default(),
             default_dpi: 150.0,
             max_body_bytes: 256 * 1024 * 1024,
+            spool_dir: std::env::temp_dir().join("folio-spool"),
+            max_parse_memory_bytes: 512 << 20,
             body_timeout: Duration::from_secs(300),
             sync_timeout: Duration::from_secs(120),
             job_timeout: Duration::from_secs(30 * 60),
             max_concurrent_renders: 2,
+            max_waiting_sync: 64,
             render_threads: 0,
             workers: 2,
             max_queued_jobs: 1000,

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::body::Blob;
 use crate::params::Params;
 use crate::{ApiError, AppState};
 
@@ -25,42 +26,28 @@ impl FromRequest<AppState> for P {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let body = read_body(req, state).await?;
-        Ok(P(Params::parse(
+        Ok(P(Params::parse_spooled(
             query.as_deref(),
             content_type.as_deref(),
             body,
+            &state.spool,
         )
         .await?))
     }
 }
 
-/// The whole body, refused with 413 past `max_body_bytes` and with 408 when it has not fully
-/// arrived within `body_timeout` (a client trickling bytes cannot hold a connection forever).
-pub async fn read_body(req: Request, state: &AppState) -> Result<bytes::Bytes, ApiError> {
-    let (limit, timeout) = (state.config.max_body_bytes, state.config.body_timeout);
-    let read = axum::body::to_bytes(req.into_body(), limit);
-    let result = tokio::time::timeout(timeout, read).await.map_err(|_| {
-        ApiError::new(
-            408,
-            format!(
-                "The request body was not received within {} s.",
-                timeout.as_secs()
-            ),
-        )
-    })?;
-    result.map_err(|e| {
-        let too_large = std::error::Error::source(&e)
-            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-            || e.to_string().contains("length limit");
-        if too_large {
-            ApiError::new(
-                413,
-                format!("The request body is larger than the limit of {limit} bytes."),
-            )
-        } else {
-            ApiError::new(400, format!("The request body could not be read: {e}."))
-        }
-    })
+/// The whole body, spooled (in memory when small, else on disk), refused with 413 past
+/// `max_body_bytes` (at once when the declared length says so) and with 408 when it has not
+/// fully arrived within `body_timeout` (a client trickling bytes cannot hold a connection
+/// forever).
+pub async fn read_body(req: Request, state: &AppState) -> Result<Blob, ApiError> {
+    crate::body::spool_request(
+        req,
+        &state.spool,
+        state.config.max_body_bytes as u64,
+        state.config.body_timeout,
+    )
+    .await
 }
 
 /// Accept every route with or without `/v1`, in any letter case, with a trailing slash.

@@ -5,9 +5,11 @@
 //! blobs in `folio-store`, job and file records in `folio-jobs`; the async [`worker`] pool joins them.
 
 pub mod answers;
+pub mod body;
 pub mod config;
 mod error;
 mod extract;
+mod headers;
 pub mod openapi;
 pub mod ops;
 pub mod params;
@@ -39,12 +41,16 @@ pub struct Inner {
     pub files: Arc<dyn FileIndex>,
     /// Conversions rendering at once (sync requests and async workers together).
     pub renders: tokio::sync::Semaphore,
+    /// Synchronous requests waiting for a render slot now (bounded by `max_waiting_sync`).
+    pub sync_waiting: std::sync::atomic::AtomicUsize,
     /// Client for fetching `url` inputs from other servers.
     pub http: reqwest::Client,
     /// Runs conversions (in worker processes, under the page time budget).
     pub renderer: folio_sandbox::Renderer,
     /// The series `/metrics` serves.
     pub metrics: ops::Metrics,
+    /// Where large bodies and fetched inputs wait on disk, and the parse-memory budget.
+    pub spool: body::Spool,
 }
 
 impl std::ops::Deref for AppState {
@@ -65,15 +71,18 @@ impl AppState {
             .expect("HTTP client configuration is valid");
         let renders = tokio::sync::Semaphore::new(config.max_concurrent_renders.max(1));
         let renderer = folio_sandbox::Renderer::new(config.sandbox.clone());
+        let spool = body::Spool::new(config.spool_dir.clone(), config.max_parse_memory_bytes);
         Self(Arc::new(Inner {
             config,
             store,
             jobs,
             files,
             renders,
+            sync_waiting: Default::default(),
             http,
             renderer,
             metrics: ops::Metrics::default(),
+            spool,
         }))
     }
 }

@@ -11,15 +11,19 @@ use std::collections::HashMap;
 use bytes::Bytes;
 
 use crate::ApiError;
+use crate::body::{Blob, MEMORY_MAX, Spool};
 
-/// A file sent in a multipart body.
+/// A file sent in a multipart body: in memory when small, else in a spool file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilePart {
     pub field: String,
     pub filename: Option<String>,
     pub content_type: Option<String>,
-    pub data: Bytes,
+    pub data: Blob,
 }
+
+/// Largest multipart text field (a parameter, not a file part).
+const MAX_TEXT_FIELD: u64 = 64 << 20;
 
 /// The merged parameters of one request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +31,9 @@ pub struct Params {
     values: HashMap<String, String>,
     /// The first file part of a multipart body, if any.
     pub file: Option<FilePart>,
+    /// Parse memory the values hold (large JSON, form or text-field bodies), kept as long as
+    /// they are.
+    held: Vec<crate::body::Reservation>,
 }
 
 /// Parameter names PDF.co endpoints understand. After an unencoded `url=`, a `&name=` piece is
@@ -59,17 +66,31 @@ pub(crate) const KNOWN: &[&str] = &[
 ];
 
 impl Params {
-    /// Merge the query string and the body of a request.
+    /// Merge the query string and an in-memory body (tests, small bodies).
     pub async fn parse(
         query: Option<&str>,
         content_type: Option<&str>,
         body: Bytes,
     ) -> Result<Self, ApiError> {
+        Self::parse_spooled(query, content_type, Blob::Memory(body), &Spool::default()).await
+    }
+
+    /// Merge the query string and a spooled body. A multipart body is read as a stream (its
+    /// file part spills to `spool` when large); a JSON or form body is parsed in memory, under
+    /// `spool`'s parse budget when it was too large to stay in memory.
+    pub async fn parse_spooled(
+        query: Option<&str>,
+        content_type: Option<&str>,
+        body: Blob,
+        spool: &Spool,
+    ) -> Result<Self, ApiError> {
         let mut params = Params::default();
         if let Some(q) = query {
             params.merge_query(q);
         }
-        params.merge_body(content_type.unwrap_or(""), body).await?;
+        params
+            .merge_body(content_type.unwrap_or(""), body, spool)
+            .await?;
         Ok(params)
     }
 
@@ -140,18 +161,45 @@ impl Params {
         }
     }
 
-    async fn merge_body(&mut self, content_type: &str, body: Bytes) -> Result<(), ApiError> {
-        let trimmed = body.trim_ascii_start();
-        if trimmed.is_empty() {
+    async fn merge_body(
+        &mut self,
+        content_type: &str,
+        body: Blob,
+        spool: &Spool,
+    ) -> Result<(), ApiError> {
+        let io = |e: std::io::Error| ApiError::internal("reading a spooled body", e);
+        let head = body.head(512).await.map_err(io)?;
+        if head.trim_ascii_start().is_empty() && body.len() <= head.len() as u64 {
             return Ok(());
         }
-        if let Some(boundary) = multipart_boundary(content_type, &body) {
-            return self.merge_multipart(boundary, body).await;
+        if let Some(boundary) = multipart_boundary(content_type, &head) {
+            return self.merge_multipart(boundary, body, spool).await;
         }
+        let ct = content_type.to_ascii_lowercase();
+        let start = head.trim_ascii_start();
+        let may_have_params = start.starts_with(b"{")
+            || ct.starts_with("application/x-www-form-urlencoded")
+            || (ct.is_empty() || ct.starts_with("text/")) && !start.contains(&0);
+        if !may_have_params {
+            // Any other body (e.g. `application/octet-stream` on a GET) carries no parameters.
+            return Ok(());
+        }
+        let bytes = match body {
+            Blob::Memory(b) => b,
+            file @ Blob::File(..) => {
+                self.held.push(spool.reserve(file.len())?);
+                Bytes::from(file.into_vec().await.map_err(io)?)
+            }
+        };
+        self.merge_text_body(&ct, &bytes)
+    }
+
+    /// A JSON or form-urlencoded body, in memory.
+    fn merge_text_body(&mut self, ct: &str, body: &[u8]) -> Result<(), ApiError> {
+        let trimmed = body.trim_ascii_start();
         if trimmed.starts_with(b"{") {
             return self.merge_json(trimmed);
         }
-        let ct = content_type.to_ascii_lowercase();
         let looks_like_form =
             !trimmed.contains(&0) && std::str::from_utf8(trimmed).is_ok_and(|s| s.contains('='));
         if ct.starts_with("application/x-www-form-urlencoded")
@@ -164,7 +212,6 @@ impl Params {
                 self.set(&decode(k, true), decode(v, true));
             }
         }
-        // Any other body (e.g. `application/octet-stream` on a GET) carries no parameters.
         Ok(())
     }
 
@@ -191,18 +238,28 @@ impl Params {
         Ok(())
     }
 
-    async fn merge_multipart(&mut self, boundary: String, body: Bytes) -> Result<(), ApiError> {
-        let stream = futures::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    async fn merge_multipart(
+        &mut self,
+        boundary: String,
+        body: Blob,
+        spool: &Spool,
+    ) -> Result<(), ApiError> {
+        let stream = body
+            .stream()
+            .await
+            .map_err(|e| ApiError::internal("reading a spooled body", e))?;
         let mut mp = multer::Multipart::new(stream, boundary);
         let bad = |e: multer::Error| {
             ApiError::bad_request(format!("The multipart body is malformed: {e}."))
         };
-        while let Some(field) = mp.next_field().await.map_err(bad)? {
+        while let Some(mut field) = mp.next_field().await.map_err(bad)? {
             let name = field.name().unwrap_or("").to_string();
             let filename = field.file_name().map(str::to_string);
             let content_type = field.content_type().map(|m| m.to_string());
-            let data = field.bytes().await.map_err(bad)?;
             if filename.is_some() {
+                let data = spool
+                    .collect(field, u64::MAX, |_| ApiError::new(413, "too large"), bad)
+                    .await?;
                 if self.file.is_none() {
                     self.file = Some(FilePart {
                         field: name,
@@ -212,7 +269,23 @@ impl Params {
                     });
                 }
             } else if !name.is_empty() {
-                let text = String::from_utf8(data.to_vec()).map_err(|_| {
+                let mut data = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    data.extend_from_slice(&chunk);
+                    if data.len() as u64 > MAX_TEXT_FIELD {
+                        return Err(ApiError::new(
+                            413,
+                            format!(
+                                "The form field '{name}' is longer than {MAX_TEXT_FIELD} bytes: send files as file parts."
+                            ),
+                        ));
+                    }
+                    if data.len() > MEMORY_MAX && data.len() - chunk.len() <= MEMORY_MAX {
+                        // Large text fields (base64 files) count against the parse budget.
+                        self.held.push(spool.reserve(MAX_TEXT_FIELD)?);
+                    }
+                }
+                let text = String::from_utf8(data).map_err(|_| {
                     ApiError::bad_request(format!(
                         "The form field '{name}' is not valid UTF-8 text."
                     ))
@@ -330,7 +403,11 @@ mod tests {
             assert_eq!(p.get("pages"), Some("0-1"), "{ct:?}");
             let f = p.file.unwrap();
             assert_eq!(
-                (f.field.as_str(), f.filename.as_deref(), &f.data[..]),
+                (
+                    f.field.as_str(),
+                    f.filename.as_deref(),
+                    &f.data.bytes().unwrap()[..]
+                ),
                 ("file", Some("x.pdf"), &b"%PDF-1.4"[..])
             );
         }
@@ -430,7 +507,7 @@ mod tests {
                     prop_assert_eq!(p.get(k), want, "field {} = {:?}", k, v);
                 }
                 if let Some(data) = &file {
-                    prop_assert_eq!(&p.file.as_ref().unwrap().data[..], &data[..]);
+                    prop_assert_eq!(&p.file.as_ref().unwrap().data.bytes().unwrap()[..], &data[..]);
                 }
             }
             let mut damaged = body.clone();

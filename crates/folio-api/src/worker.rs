@@ -104,7 +104,7 @@ async fn process(state: &AppState, worker: &str, job: Job) {
     let budget = state.config.job_timeout;
     let result = match tokio::time::timeout(
         budget,
-        run(state, &id, &params, progress.clone(), cancel.clone()),
+        run(state, &id, &params, progress.clone(), cancel.clone(), None),
     )
     .await
     {
@@ -213,8 +213,21 @@ pub async fn sweep_orphans(state: &AppState) -> Result<usize, ApiError> {
     Ok(deleted)
 }
 
-/// One pass of the sweeper; public so tests and operators can trigger it.
+/// One pass of the sweeper; public so tests and operators can trigger it. Besides expired jobs
+/// and files it removes what a crash left behind: spool files (bodies, fetched inputs) and the
+/// store's staging files, once older than any request or job may run.
 pub async fn sweep_once(state: &AppState) -> Result<(), ApiError> {
+    let cfg = &state.config;
+    let leftover_age =
+        cfg.job_timeout.max(cfg.sync_timeout) + cfg.body_timeout + Duration::from_secs(3600);
+    let spooled = state.spool.sweep(leftover_age);
+    let staged = state
+        .store
+        .sweep_staging(std::time::SystemTime::now() - leftover_age)
+        .await?;
+    if spooled + staged > 0 {
+        tracing::info!(spooled, staged, "files left by interrupted requests swept");
+    }
     let now = now_millis();
     let requeued = state.jobs.requeue_expired(now).await?;
     let jobs = state.jobs.delete_expired_jobs(now).await?;

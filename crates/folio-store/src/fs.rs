@@ -27,6 +27,7 @@ const PART_SIZE: usize = 4 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct FsStore {
     objects: Objects<LocalFileSystem>,
+    root: std::path::PathBuf,
 }
 
 impl FsStore {
@@ -41,8 +42,46 @@ impl FsStore {
             .with_fsync(true);
         Ok(Self {
             objects: Objects::new(inner, None, PART_SIZE),
+            root: root.to_path_buf(),
         })
     }
 }
 
-impl_store_via_objects!(FsStore {});
+/// Staging files (`<dest>#<n>`) under `dir` last modified before `cutoff`, deleted; keys never
+/// contain `#`, so nothing else matches. Depth is bounded like keys are.
+fn remove_staging(dir: &FsPath, cutoff: std::time::SystemTime, depth: usize) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() && depth < 64 {
+            removed += remove_staging(&entry.path(), cutoff, depth + 1);
+        } else if kind.is_file()
+            && entry.file_name().to_string_lossy().contains('#')
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < cutoff)
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+impl_store_via_objects!(FsStore {
+    async fn sweep_staging(
+        &self,
+        cutoff: ::std::time::SystemTime,
+    ) -> Result<usize, StoreError> {
+        let root = self.root.clone();
+        tokio::task::spawn_blocking(move || remove_staging(&root, cutoff, 0))
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))
+    }
+});

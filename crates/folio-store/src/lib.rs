@@ -78,6 +78,13 @@ pub trait Store: Send + Sync + 'static {
         cutoff: SystemTime,
     ) -> Result<Vec<ObjectInfo>, StoreError>;
 
+    /// Remove what writes interrupted by a crash left behind (a filesystem store's staging
+    /// files) when older than `cutoff`; returns how many. Stores with nothing of the kind (S3:
+    /// an unfinished multipart upload is the bucket's lifecycle rule's to expire) do nothing.
+    async fn sweep_staging(&self, _cutoff: SystemTime) -> Result<usize, StoreError> {
+        Ok(0)
+    }
+
     /// A URL through which a client can upload the object under `key` itself, with a plain HTTP
     /// `PUT` of the bytes, until `expires_in` has passed: large uploads then bypass Folio.
     ///

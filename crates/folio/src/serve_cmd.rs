@@ -56,6 +56,14 @@ pub struct ServeArgs {
     /// Largest request body (uploads, multipart conversions), in MiB.
     #[arg(long, env = "FOLIO_MAX_UPLOAD_MIB", default_value_t = 256)]
     pub max_upload_mib: usize,
+    /// Directory where request bodies over 64 KiB and fetched inputs wait on disk instead of in
+    /// memory (default: `<data-dir>/spool`). Files older than any request may take are swept.
+    #[arg(long, env = "FOLIO_SPOOL_DIR")]
+    pub spool_dir: Option<PathBuf>,
+    /// Memory all requests together may use to parse large JSON or form bodies (base64
+    /// uploads), in MiB; a request that would go past it answers 429.
+    #[arg(long, env = "FOLIO_MAX_PARSE_MEMORY_MIB", default_value_t = 512)]
+    pub max_parse_memory_mib: u64,
     /// A request line and headers not received within this close the connection (slow clients).
     #[arg(long, env = "FOLIO_HEADER_TIMEOUT_SECS", default_value_t = 30)]
     pub header_timeout_secs: u64,
@@ -87,6 +95,10 @@ pub struct ServeArgs {
     /// URL, which accepts PUTs until then: keep it short.
     #[arg(long, env = "FOLIO_PRESIGNED_UPLOAD_MINUTES", default_value_t = 30)]
     pub presigned_upload_minutes: u64,
+    /// Synchronous conversions that may wait for a free renderer; beyond them (and for those
+    /// still waiting at --sync-timeout-secs) the answer is 429: nothing was started.
+    #[arg(long, env = "FOLIO_MAX_WAITING_SYNC", default_value_t = 64)]
+    pub max_waiting_sync: usize,
     /// A synchronous conversion running longer answers 445 (use async=true).
     #[arg(long, env = "FOLIO_SYNC_TIMEOUT_SECS", default_value_t = 120)]
     pub sync_timeout_secs: u64,
@@ -250,6 +262,12 @@ impl ServeArgs {
             },
             default_dpi: self.default_dpi,
             max_body_bytes: self.max_upload_mib.saturating_mul(1024 * 1024),
+            spool_dir: self
+                .spool_dir
+                .clone()
+                .unwrap_or_else(|| self.data_dir.join("spool")),
+            max_parse_memory_bytes: self.max_parse_memory_mib.saturating_mul(1024 * 1024),
+            max_waiting_sync: self.max_waiting_sync,
             body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
             sync_timeout: Duration::from_secs(self.sync_timeout_secs),
             job_timeout: Duration::from_secs(self.job_timeout_secs),

@@ -3,7 +3,7 @@
 //! placeholder URL at once; a worker converts).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use axum::extract::State;
 use axum::response::Response;
@@ -42,27 +42,16 @@ async fn convert(state: AppState, output: Output, p: Params) -> Result<Response,
     if is_async {
         return enqueue(&state, id, job).await;
     }
-    let cancel = Arc::new(AtomicBool::new(false));
-    let work = run(
+    let deadline = tokio::time::Instant::now() + state.config.sync_timeout;
+    let outcome = run(
         &state,
         &id,
         &job,
         Arc::new(Progress::default()),
-        cancel.clone(),
-    );
-    let outcome = match tokio::time::timeout(state.config.sync_timeout, work).await {
-        Ok(result) => result?,
-        Err(_) => {
-            cancel.store(true, Ordering::Relaxed);
-            return Err(ApiError::new(
-                445,
-                format!(
-                    "Timeout error: the conversion did not finish within {} s. Use async=true and poll /job/check, or convert fewer pages.",
-                    state.config.sync_timeout.as_secs()
-                ),
-            ));
-        }
-    };
+        Arc::new(AtomicBool::new(false)),
+        Some(deadline),
+    )
+    .await?;
     let mut conversion = Conversion {
         name: job.file_name(None),
         ..Default::default()

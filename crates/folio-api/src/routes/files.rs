@@ -32,14 +32,7 @@ pub async fn download(
     let mut resp = Response::new(body);
     let h = resp.headers_mut();
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(stream.size));
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&rec.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{}\"", rec.name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
+    crate::headers::stored_file(h, &rec.content_type, &rec.name);
     Ok(resp)
 }
 

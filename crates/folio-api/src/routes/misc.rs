@@ -28,7 +28,11 @@ pub async fn balance() -> Response {
 pub async fn info(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
     let started = std::time::Instant::now();
     let (source, name) = source_from_params(&state, &p).await?;
-    let bytes = load(&state, &source).await?;
+    let bytes = load(&state, &source)
+        .await?
+        .into_vec()
+        .await
+        .map_err(|e| ApiError::internal("reading the fetched input", e))?;
     let password = p.get("password").unwrap_or("").to_string();
     let limits = state.config.limits;
     let info = tokio::task::spawn_blocking(move || -> Result<PdfInfo, ApiError> {

@@ -102,6 +102,9 @@ pub fn router(state: AppState) -> Router {
                 "Not found: no such API endpoint. See the API documentation for the list.",
             )
         })
+        // Inside the key check (route layers added later wrap those added earlier): a HEAD
+        // without a key is still refused.
+        .route_layer(axum::middleware::from_fn(crate::headers::head_without_work))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_api_key,
@@ -120,6 +123,7 @@ pub fn router(state: AppState) -> Router {
             crate::ops::observe,
         ))
         .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(crate::headers::security_headers))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)

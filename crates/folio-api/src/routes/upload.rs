@@ -8,6 +8,7 @@ use bytes::Bytes;
 use folio_jobs::{FileRecord, FileState, now_millis};
 
 use crate::answers::{Envelope, Presigned, Uploaded, ok};
+use crate::body::Blob;
 use crate::extract::{P, read_body};
 use crate::params::multipart_boundary;
 use crate::service::conversion::expiration;
@@ -103,10 +104,15 @@ pub async fn put(
         .unwrap_or("")
         .to_string();
     let body = read_body(req, &state).await?;
+    let head = body
+        .head(512)
+        .await
+        .map_err(|e| ApiError::internal("reading a spooled body", e))?;
     let data = if content_type.to_ascii_lowercase().starts_with("multipart/")
-        || multipart_boundary(&content_type, &body).is_some()
+        || multipart_boundary(&content_type, &head).is_some()
     {
-        let p = crate::params::Params::parse(None, Some(&content_type), body).await?;
+        let p = crate::params::Params::parse_spooled(None, Some(&content_type), body, &state.spool)
+            .await?;
         p.file
             .map(|f| f.data)
             .ok_or_else(|| ApiError::bad_request("The multipart body has no file part."))?
@@ -120,8 +126,8 @@ pub async fn put(
             "This upload URL has already been used: request a new one.",
         ));
     }
-    let size = data.len() as u64;
-    if let Err(e) = state.store.put(&rec.key, data).await {
+    let size = data.len();
+    if let Err(e) = data.store(state.store.as_ref(), &rec.key).await {
         let _ = state.files.abort_upload(&token).await;
         return Err(e.into());
     }
@@ -155,7 +161,7 @@ pub async fn base64(State(state): State<AppState>, P(p): P) -> Result<Response, 
     })?;
     let data = decode_base64_file(raw)?;
     let name = sanitize_name(p.get("name").unwrap_or("file"), "file");
-    save(&state, &p, &name, Bytes::from(data)).await
+    save(&state, &p, &name, Blob::Memory(Bytes::from(data))).await
 }
 
 /// The bytes of a base64 `file` parameter: plain or a `data:…;base64,…` URI, padding optional,
@@ -176,16 +182,16 @@ pub async fn from_url(State(state): State<AppState>, P(p): P) -> Result<Response
     let (source, source_name) = crate::service::input::source_from_params(&state, &p).await?;
     let data = load(&state, &source).await?;
     let name = sanitize_name(p.get("name").unwrap_or(&source_name), "file.pdf");
-    save(&state, &p, &name, Bytes::from(data)).await
+    save(&state, &p, &name, data).await
 }
 
 async fn save(
     state: &AppState,
     p: &crate::params::Params,
     name: &str,
-    data: Bytes,
+    data: Blob,
 ) -> Result<Response, ApiError> {
-    if data.len() > state.config.max_body_bytes {
+    if data.len() > state.config.max_body_bytes as u64 {
         return Err(ApiError::new(
             413,
             format!(

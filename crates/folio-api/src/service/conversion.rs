@@ -1,8 +1,9 @@
 //! One PDF → images (or text) conversion, the same for a synchronous request and an async job.
 //!
-//! Pages are written to the store as they are rendered, under tokens derived from the job id
-//! (`{id}p{n}`), so a job that runs again after a crash overwrites the same keys and hands out the
-//! same URLs: running twice cannot produce two different results. An async job's placeholder
+//! Pages are written to the store as they are rendered, under tokens derived from a random seed
+//! kept with the job ([`ConvertJob::result_token`]), so a job that runs again after a crash
+//! overwrites the same keys and hands out the same URLs: running twice cannot produce two
+//! different results. The job id (logged, answered) and one page's URL reveal no other's. An async job's placeholder
 //! file (the `url` answered at once) is written last, so it exists only for a complete result.
 //! Text is one file, like a TIFF: the pages' text joined by form feeds.
 
@@ -17,9 +18,10 @@ use folio_sandbox::{Event, JobKind, RenderJob};
 use serde::{Deserialize, Serialize};
 
 use super::input::{Source, load, source_from_params};
-use super::naming::{download_url, file_key, file_record, sanitize_name, stem};
+use super::naming::{download_url, file_key, file_record, new_token, sanitize_name, stem};
 use crate::params::Params;
 use crate::{ApiError, AppState};
+use sha2::Digest;
 
 /// Everything a conversion needs; stored as an async job's parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +46,10 @@ pub struct ConvertJob {
     /// Text only: answer the text itself (`body`) instead of a URL; async jobs still store it.
     #[serde(default)]
     pub inline: bool,
+    /// Random, kept with the job: result tokens derive from it, so a re-run after a crash lands
+    /// on the same URLs while neither the job id nor one page's URL tells another page's.
+    #[serde(default)]
+    pub result_seed: String,
 }
 
 /// What a conversion produces.
@@ -121,7 +127,15 @@ impl ConvertJob {
                 .map(|c| super::webhook::parse_callback(state, c))
                 .transpose()?,
             inline: p.bool("inline", false)?,
+            result_seed: new_token(),
         })
+    }
+
+    /// The token of result `seq` (a page, or 0 for a single file): the first 128 bits of
+    /// SHA-256 over the seed, the job id and the number.
+    pub fn result_token(&self, job_id: &str, seq: usize) -> String {
+        let digest = sha2::Sha256::digest(format!("{}:{job_id}:{seq}", self.result_seed));
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 
     pub fn output(&self) -> Output {
@@ -175,6 +189,7 @@ impl Profiles {
         let Some(text) = text else {
             return Ok(Self::default());
         };
+        check_profiles_shape(text)?;
         let value: serde_json::Value = json5::from_str(text).map_err(|e| {
             ApiError::new(
                 444,
@@ -233,6 +248,78 @@ impl Profiles {
     }
 }
 
+/// Longest `profiles` text: real ones are a few hundred bytes.
+const MAX_PROFILES_LEN: usize = 64 * 1024;
+
+/// Deepest nesting of objects and arrays in `profiles`: PDF.co's wrapped form
+/// `{profiles:[{profile1:{…}}]}` is 4 deep.
+const MAX_PROFILES_DEPTH: usize = 32;
+
+/// Refuse `profiles` too long or too deeply nested *before* parsing: the JSON5 parser recurses
+/// once per level without a limit, so `[` × 20,000 overflowed the stack and killed the server.
+/// The scan follows JSON5's strings (both quotes, with escapes) and comments, so brackets inside
+/// them do not count.
+fn check_profiles_shape(text: &str) -> Result<(), ApiError> {
+    if text.len() > MAX_PROFILES_LEN {
+        return Err(ApiError::new(
+            444,
+            format!(
+                "Profiles parsing error: 'profiles' is {} bytes long; the limit is {MAX_PROFILES_LEN}.",
+                text.len()
+            ),
+        ));
+    }
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' => {
+                while let Some(d) = chars.next() {
+                    match d {
+                        '\\' => {
+                            chars.next();
+                        }
+                        d if d == c => break,
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut star = false;
+                for d in chars.by_ref() {
+                    if star && d == '/' {
+                        break;
+                    }
+                    star = d == '*';
+                }
+            }
+            '{' | '[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            '}' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if max > MAX_PROFILES_DEPTH {
+        return Err(ApiError::new(
+            444,
+            format!(
+                "Profiles parsing error: 'profiles' nests objects or arrays {max} deep; the limit is {MAX_PROFILES_DEPTH}."
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Flatten `{ "profiles": [ { "profile1": {…} } ] }` and flat objects into one property map.
 fn collect_props(v: &serde_json::Value, out: &mut serde_json::Map<String, serde_json::Value>) {
     match v {
@@ -252,28 +339,72 @@ fn collect_props(v: &serde_json::Value, out: &mut serde_json::Map<String, serde_
 
 /// Run a conversion: load the input, render every selected page into the store, write the
 /// placeholder (async) and return the URLs. `cancel` stops it between pages.
+///
+/// The input is fetched *before* a render slot is taken, so a slow remote server holds only its
+/// own request, not one of the few slots every conversion needs. With a `deadline` (synchronous
+/// requests) a slot not free by then answers 429 (nothing was started: the client may retry),
+/// and a conversion still running then is stopped and answers 445.
 pub async fn run(
     state: &AppState,
     job_id: &str,
     job: &ConvertJob,
     progress: Arc<Progress>,
     cancel: Arc<AtomicBool>,
+    deadline: Option<tokio::time::Instant>,
 ) -> Result<Outcome, ApiError> {
     let started = Instant::now();
-    let _permit = state
-        .renders
-        .acquire()
+    let input = load(state, &job.source).await?;
+    let _slot = render_slot(state, deadline).await?;
+    let work = convert_loaded(state, job_id, job, input, &progress, &cancel);
+    let (urls, body, page_count, expires_at) = match deadline {
+        None => work.await?,
+        Some(at) => match tokio::time::timeout_at(at, work).await {
+            Ok(result) => result?,
+            Err(_) => {
+                cancel.store(true, Ordering::Relaxed);
+                return Err(ApiError::new(
+                    445,
+                    format!(
+                        "Timeout error: the conversion did not finish within {} s. Use async=true and poll /job/check, or convert fewer pages.",
+                        state.config.sync_timeout.as_secs()
+                    ),
+                ));
+            }
+        },
+    };
+    Ok(Outcome {
+        urls,
+        body,
+        page_count,
+        duration_ms: started.elapsed().as_millis() as u64,
+        expires_at,
+    })
+}
+
+/// What [`convert_loaded`] produced: URLs, inline text, pages, expiry.
+type Converted = (Vec<String>, Option<String>, usize, i64);
+
+/// The conversion proper, once the input is here and a render slot is held.
+async fn convert_loaded(
+    state: &AppState,
+    job_id: &str,
+    job: &ConvertJob,
+    input: crate::body::Blob,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Converted, ApiError> {
+    let bytes = input
+        .into_vec()
         .await
-        .map_err(|_| ApiError::new(503, "The server is shutting down; try again shortly."))?;
-    let bytes = load(state, &job.source).await?;
+        .map_err(|e| ApiError::internal("reading the fetched input", e))?;
     let expires_at = now_millis() + job.expiration_minutes as i64 * 60_000;
     let rendering = Instant::now();
     let (urls, body) = match job.output() {
         Output::Text => {
-            text_into_store(state, job_id, job, bytes, expires_at, &progress, &cancel).await?
+            text_into_store(state, job_id, job, bytes, expires_at, progress, cancel).await?
         }
         Output::Image(_) => (
-            render_into_store(state, job_id, job, bytes, expires_at, &progress, &cancel).await?,
+            render_into_store(state, job_id, job, bytes, expires_at, progress, cancel).await?,
             None,
         ),
     };
@@ -294,13 +425,60 @@ pub async fn run(
             .mark_uploaded(token, body.len() as u64, now_millis())
             .await?;
     }
-    Ok(Outcome {
-        urls,
-        body,
-        page_count,
-        duration_ms: started.elapsed().as_millis() as u64,
-        expires_at,
-    })
+    Ok((urls, body, page_count, expires_at))
+}
+
+/// One of the `--max-concurrent-renders` slots. Async workers (a bounded number) wait for one;
+/// a synchronous request waits until its `deadline`, behind at most `max_waiting_sync` others,
+/// and is answered 429 otherwise: backpressure instead of a queue without end.
+async fn render_slot(
+    state: &AppState,
+    deadline: Option<tokio::time::Instant>,
+) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+    let closed = |_| ApiError::new(503, "The server is shutting down; try again shortly.");
+    let Some(at) = deadline else {
+        return state.renders.acquire().await.map_err(closed);
+    };
+    if let Ok(permit) = state.renders.try_acquire() {
+        return Ok(permit);
+    }
+    let busy = |why: String| {
+        ApiError::new(
+            429,
+            format!(
+                "Too many requests: {why}. Nothing was started; try again in a few seconds, or use async=true."
+            ),
+        )
+    };
+    let waiting = state.sync_waiting.fetch_add(1, Ordering::SeqCst);
+    let _leave = scopeguard(|| {
+        state.sync_waiting.fetch_sub(1, Ordering::SeqCst);
+    });
+    if waiting >= state.config.max_waiting_sync {
+        return Err(busy(format!(
+            "{waiting} synchronous conversions are already waiting for a renderer"
+        )));
+    }
+    match tokio::time::timeout_at(at, state.renders.acquire()).await {
+        Ok(permit) => permit.map_err(closed),
+        Err(_) => Err(busy(format!(
+            "no renderer became free within {} s",
+            state.config.sync_timeout.as_secs()
+        ))),
+    }
+}
+
+/// Runs `f` when dropped (also when the future holding it is cancelled).
+fn scopeguard(f: impl FnOnce()) -> impl Drop {
+    struct Guard<F: FnOnce()>(Option<F>);
+    impl<F: FnOnce()> Drop for Guard<F> {
+        fn drop(&mut self) {
+            if let Some(f) = self.0.take() {
+                f();
+            }
+        }
+    }
+    Guard(Some(f))
 }
 
 /// Render in the sandbox (worker processes under a page time budget) and store each page as it
@@ -319,8 +497,12 @@ async fn render_into_store(
         return Err(ApiError::new(500, "not an image conversion"));
     };
     let tiff = match format {
+        // In the spool, so that a crash's leftover is swept with the others.
         Format::Tiff => Some(
-            tempfile::NamedTempFile::new().map_err(|e| ApiError::internal("temporary file", e))?,
+            tempfile::Builder::new()
+                .prefix("spool-tiff-")
+                .tempfile_in(state.spool.dir())
+                .map_err(|e| ApiError::internal("temporary file", e))?,
         ),
         _ => None,
     };
@@ -348,7 +530,7 @@ async fn render_into_store(
         match event {
             Event::Page(img) => {
                 let (token, name) = (
-                    format!("{job_id}p{}", img.seq),
+                    job.result_token(job_id, img.seq),
                     job.file_name(Some(img.page)),
                 );
                 let size = img.data.len() as u64;
@@ -466,7 +648,7 @@ async fn record(
 fn single_file_token(job_id: &str, job: &ConvertJob) -> String {
     job.placeholder
         .clone()
-        .unwrap_or_else(|| format!("{job_id}p0"))
+        .unwrap_or_else(|| job.result_token(job_id, 0))
 }
 
 /// Record a single-file result just stored under `token` (completing the async placeholder's
@@ -518,7 +700,65 @@ mod tests {
         }
     }
 
+    /// `[` × 20,000 (the request that killed the server), and deep nesting of every kind, are
+    /// refused with 444 before the parser sees them; brackets inside strings and comments do
+    /// not count, so ordinary profiles still parse.
+    #[test]
+    fn deep_or_long_profiles_are_444_not_a_stack_overflow() {
+        for bad in [
+            "[".repeat(20_000),
+            "{a:".repeat(20_000),
+            format!("{{x:{}1{}}}", "[".repeat(40), "]".repeat(40)),
+            format!("{{x:'{}'}}", "a".repeat(MAX_PROFILES_LEN)),
+        ] {
+            let e = Profiles::parse(Some(&bad)).unwrap_err();
+            assert_eq!(e.status, 444, "{}", &bad[..40]);
+        }
+        let quoted = format!(
+            "{{JPEGQuality: 40, note: '{}', other: \"{}\" /* {} */}}",
+            "[".repeat(100),
+            "{\\\"[".repeat(100),
+            "[".repeat(100)
+        );
+        assert_eq!(
+            Profiles::parse(Some(&quoted)).unwrap().jpeg_quality,
+            Some(40)
+        );
+        let nested = format!(
+            "{{p:{}{{JPEGQuality: 30}}{}}}",
+            "[".repeat(32),
+            "]".repeat(32)
+        );
+        assert_eq!(Profiles::parse(Some(&nested)).unwrap_err().status, 444);
+        let wrapped = format!(
+            "{{p:{}{{JPEGQuality: 30}}{}}}",
+            "[".repeat(30),
+            "]".repeat(30)
+        );
+        assert_eq!(
+            Profiles::parse(Some(&wrapped)).unwrap().jpeg_quality,
+            Some(30)
+        );
+    }
+
     proptest! {
+        /// Any nesting of brackets, braces, keys and strings, however deep: parsed or 444.
+        #[test]
+        fn any_nesting_parses_or_is_444(
+            open in proptest::collection::vec(prop_oneof![Just("["), Just("{a:"), Just("{'k':"), Just("[1,")], 0..3000),
+            close in any::<bool>(),
+        ) {
+            let mut text: String = open.concat();
+            if close {
+                for piece in open.iter().rev() {
+                    text.push(if piece.starts_with('[') { ']' } else { '}' });
+                }
+            }
+            if let Err(e) = Profiles::parse(Some(&text)) {
+                prop_assert_eq!(e.status, 444);
+            }
+        }
+
         #[test]
         fn any_profiles_text_parses_or_is_444(text in "[{}\\[\\]'\":,/* a-zA-Z0-9.-]{0,80}") {
             if let Err(e) = Profiles::parse(Some(&text)) {

@@ -419,6 +419,66 @@ pub fn check_url(url: &Url, allow: &AllowList) -> Result<(), Blocked> {
 }
 
 /// The guard's verdict somewhere in an error's source chain.
+/// `url` with its user name, password and the values of query parameters that look like
+/// secrets (`token`, `key`, `signature`, `password`, …) replaced by `***`: for messages and logs.
+/// Text that is not a URL is returned as it is.
+pub fn redact(url: &str) -> String {
+    let Ok(mut parsed) = Url::parse(url.trim()) else {
+        return url.to_string();
+    };
+    let mut changed = false;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        let _ = parsed.set_username("***");
+        let _ = parsed.set_password(None);
+        changed = true;
+    }
+    let secret = |k: &str| {
+        let k = k.to_ascii_lowercase();
+        [
+            "token",
+            "key",
+            "sig",
+            "password",
+            "passwd",
+            "pwd",
+            "secret",
+            "auth",
+            "credential",
+        ]
+        .iter()
+        .any(|s| k.contains(s))
+    };
+    if parsed.query_pairs().any(|(k, _)| secret(&k)) {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if secret(&k) {
+                    "***".into()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+        changed = true;
+    }
+    if changed {
+        parsed.to_string()
+    } else {
+        url.to_string()
+    }
+}
+
+/// A fetch error's text with the URL it names (reqwest quotes it) redacted.
+pub fn redact_error(e: &reqwest::Error) -> String {
+    let text = e.to_string();
+    match e.url() {
+        Some(url) => text.replace(url.as_str(), &redact(url.as_str())),
+        None => text,
+    }
+}
+
 pub fn blocked_cause<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a Blocked> {
     let mut cur = Some(err);
     while let Some(e) = cur {
@@ -480,6 +540,21 @@ async fn resolve_checked(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_in_urls_are_redacted() {
+        assert_eq!(
+            redact("https://alice:s3cret@example.com/a.pdf"),
+            "https://***@example.com/a.pdf"
+        );
+        let r = redact("http://h/a.pdf?id=7&access_token=abc&X-Amz-Signature=def&sig=1");
+        assert!(
+            !r.contains("abc") && !r.contains("def") && r.contains("id=7"),
+            "{r}"
+        );
+        assert_eq!(redact("http://h/a.pdf?page=2"), "http://h/a.pdf?page=2");
+        assert_eq!(redact("not a url"), "not a url");
+    }
 
     fn class(s: &str) -> Option<Refused> {
         classify(s.parse().unwrap())

@@ -1,14 +1,13 @@
 //! Where a conversion's PDF comes from: a `file` part, one of this server's own URLs (read from
 //! storage, never over HTTP), or another server's http(s) URL (fetched with time and size limits).
 
-use bytes::Bytes;
 use folio_jobs::{FileRecord, FileState, now_millis};
 use folio_store::StoreError;
-use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::fetch;
 use super::naming::{file_key, file_record, new_token, own_token, sanitize_name};
+use crate::body::Blob;
 use crate::params::Params;
 use crate::{ApiError, AppState};
 
@@ -87,16 +86,17 @@ pub async fn source_from_params(
     Ok((source, name))
 }
 
-/// Store uploaded bytes as a ready file; returns its token.
+/// Store uploaded bytes as a ready file (a spool file is streamed to the store); returns its
+/// token.
 pub async fn store_upload(
     state: &AppState,
     name: &str,
-    data: Bytes,
+    data: Blob,
     expiration_minutes: u64,
 ) -> Result<String, ApiError> {
     let token = new_token();
-    let size = data.len() as u64;
-    state.store.put(&file_key(&token), data).await?;
+    let size = data.len();
+    data.store(state.store.as_ref(), &file_key(&token)).await?;
     state
         .files
         .insert_file(file_record(
@@ -135,8 +135,9 @@ pub async fn current_file(state: &AppState, token: &str) -> Result<Option<FileRe
     Ok(Some(rec))
 }
 
-/// The bytes of an input.
-pub async fn load(state: &AppState, source: &Source) -> Result<Vec<u8>, ApiError> {
+/// The bytes of an input: a stored file's in memory (read from this server's own store), a
+/// fetched one spooled to disk as it arrives (a slow or large remote file holds no memory).
+pub async fn load(state: &AppState, source: &Source) -> Result<Blob, ApiError> {
     let limits = &state.config.limits;
     match source {
         Source::Stored { token } => {
@@ -153,7 +154,7 @@ pub async fn load(state: &AppState, source: &Source) -> Result<Vec<u8>, ApiError
             if let Some(size) = rec.size {
                 limits.check_input_size(size)?;
             }
-            Ok(state.store.get(&rec.key).await?.to_vec())
+            Ok(Blob::Memory(state.store.get(&rec.key).await?))
         }
         Source::Remote {
             url,
@@ -171,7 +172,7 @@ async fn fetch(
     url: &str,
     user: Option<&str>,
     pass: Option<&str>,
-) -> Result<Vec<u8>, ApiError> {
+) -> Result<Blob, ApiError> {
     let limits = &state.config.limits;
     let shown = shorten(url);
     let parsed = url::Url::parse(url)
@@ -188,7 +189,8 @@ async fn fetch(
         .map_err(|e| match fetch::blocked_cause(&e) {
             Some(blocked) => blocked.to_api_error(&parsed, &shown),
             None => ApiError::bad_request(format!(
-                "The input URL '{shown}' could not be fetched: {e}."
+                "The input URL '{shown}' could not be fetched: {}.",
+                fetch::redact_error(&e)
             )),
         })?;
     let status = resp.status();
@@ -208,15 +210,21 @@ async fn fetch(
     if let Some(len) = resp.content_length() {
         limits.check_input_size(len)?;
     }
-    let mut body = Vec::new();
-    let mut stream = resp.bytes_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("Reading '{shown}' failed: {e}.")))?;
-        limits.check_input_size((body.len() + chunk.len()) as u64)?;
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    let max = limits.max_input_bytes;
+    state
+        .spool
+        .collect(
+            resp.bytes_stream(),
+            max,
+            |limit| {
+                ApiError::new(
+                    413,
+                    format!("The document at '{shown}' is larger than the limit of {limit} bytes for one document."),
+                )
+            },
+            |e| ApiError::bad_request(format!("Reading '{shown}' failed: {e}.")),
+        )
+        .await
 }
 
 /// MIME type from a file name's extension.
@@ -234,7 +242,10 @@ pub fn content_type_for(name: &str) -> &'static str {
     }
 }
 
+/// A client's URL as quoted back in messages (which also reach logs and the jobs table):
+/// credentials and secret-looking query values replaced by `***`, at most 200 characters.
 fn shorten(s: &str) -> String {
+    let s = super::fetch::redact(s);
     if s.chars().count() > 200 {
         format!("{}…", s.chars().take(200).collect::<String>())
     } else {

@@ -17,7 +17,8 @@ pub fn new_token() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// True for strings [`new_token`] could have made (or derived page tokens `{token}p{n}`).
+/// True for strings [`new_token`] could have made (and, as before, the longer page tokens
+/// `{job}p{n}` of results stored by earlier versions, still served until they expire).
 pub fn is_token(s: &str) -> bool {
     (32..=48).contains(&s.len())
         && s.bytes()

@@ -92,7 +92,8 @@ async fn deliver(state: &AppState, url: &str, id: &str, body: Vec<u8>) {
                 s >= 500 || s == 408 || s == 429
             }
             Err(e) => {
-                tracing::warn!(job = %id, attempt, error = %e, "webhook not delivered");
+                let error = super::fetch::redact_error(e);
+                tracing::warn!(job = %id, attempt, error, "webhook not delivered");
                 super::fetch::blocked_cause(e).is_none()
             }
         };
@@ -102,7 +103,7 @@ async fn deliver(state: &AppState, url: &str, id: &str, body: Vec<u8>) {
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(Duration::from_secs(60));
     }
-    tracing::warn!(job = %id, url, "webhook given up");
+    tracing::warn!(job = %id, url = super::fetch::redact(&url), "webhook given up");
 }
 
 #[cfg(test)]
