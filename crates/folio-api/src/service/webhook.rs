@@ -103,7 +103,7 @@ async fn deliver(state: &AppState, url: &str, id: &str, body: Vec<u8>) {
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(Duration::from_secs(60));
     }
-    tracing::warn!(job = %id, url = super::fetch::redact(&url), "webhook given up");
+    tracing::warn!(job = %id, url = super::fetch::redact(url), "webhook given up");
 }
 
 #[cfg(test)]
