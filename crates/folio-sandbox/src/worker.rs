@@ -73,6 +73,7 @@ pub fn worker_main(options: WorkerOptions) -> i32 {
                     },
                     t.text.as_bytes(),
                 ),
+                Event::Info(info) => write_frame(&mut output, &Frame::Info { info }, &[]),
             };
             match written {
                 Ok(()) => true,

@@ -361,7 +361,7 @@ async fn render_into_store(
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
             Event::TiffProgress(n) => progress.done.store(n as u32, Ordering::Relaxed),
-            Event::Started { .. } | Event::Text(_) => {}
+            Event::Started { .. } | Event::Text(_) | Event::Info(_) => {}
         }
     }
     if let Some(tmp) = tiff {
@@ -405,7 +405,7 @@ async fn text_into_store(
                 text.push_str(&page.text);
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
-            Event::Started { .. } | Event::Page(_) | Event::TiffProgress(_) => {}
+            Event::Started { .. } | Event::Page(_) | Event::TiffProgress(_) | Event::Info(_) => {}
         }
     }
     if job.inline && job.placeholder.is_none() {
