@@ -230,12 +230,12 @@ fn object_stream_bomb(inflated: usize) -> Vec<u8> {
     pdf
 }
 
-/// Highest resident memory of a process so far, in MiB (VmHWM).
-fn peak_rss_mib(pid: u32) -> u64 {
+/// A memory figure of a process from /proc/<pid>/status (`VmHWM:` peak, `VmRSS:` now), in MiB.
+fn status_mib(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let kib: u64 = status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap();
     kib / 1024
@@ -269,7 +269,7 @@ fn four_info_bombs(s: &Server, bomb: &[u8], within: Duration) -> Vec<u16> {
         "four info bombs took {:?}",
         started.elapsed()
     );
-    let peak = peak_rss_mib(s.child.id());
+    let peak = status_mib(s.child.id(), "VmHWM:");
     assert!(peak < 200, "the server itself reached {peak} MiB");
     codes
 }
@@ -315,4 +315,29 @@ fn pdf_info_in_process_answers_the_same() {
     assert_info_answers(&s);
     let (st, j) = post_pdf(&s, "/pdf/info", b"%PDF-1.4 not really".to_vec(), &[]);
     assert_eq!(st, 442, "{j}");
+}
+
+#[test]
+fn an_idle_worker_gives_its_memory_back() {
+    let s = Server::start(&[]);
+    // 600 DPI: 5100 × 6600 pixels, over 200 MB of pixmaps while the pages render.
+    let (st, j) = post_pdf(
+        &s,
+        "/pdf/convert/to/png",
+        good_pdf(),
+        &[("pages", "0-1"), ("profiles", "{RenderingResolution: 600}")],
+    );
+    assert_eq!(st, 200, "{j}");
+    std::thread::sleep(Duration::from_secs(2));
+    let workers = children_of(s.child.id());
+    assert_eq!(workers.len(), 1, "{workers:?}");
+    let (peak, now) = (
+        status_mib(workers[0].0, "VmHWM:"),
+        status_mib(workers[0].0, "VmRSS:"),
+    );
+    assert!(peak > 150, "the job never needed much: {peak} MiB");
+    assert!(
+        now < 64,
+        "the idle worker keeps {now} MiB (peak {peak} MiB)"
+    );
 }
