@@ -32,11 +32,13 @@ def _rss_mib(pid):
 
 
 class Tree(threading.Thread):
-    """Samples the server's process tree until `stop()`; `peak_mib` is the highest total RSS."""
+    """Samples the server's process tree until `stop()`; `peak_mib` is the highest total RSS,
+    `peak_server_mib` the server's own."""
 
     def __init__(self, pid, every=0.1):
         super().__init__(daemon=True)
         self.pid, self.every, self.peak_mib, self.max_workers = pid, every, 0.0, 0
+        self.peak_server_mib = 0.0
         self._halt = threading.Event()
         self.start()
 
@@ -45,6 +47,7 @@ class Tree(threading.Thread):
             try:
                 kids = _children(self.pid)
                 total = _rss_mib(self.pid)
+                self.peak_server_mib = max(self.peak_server_mib, total)
                 for k in kids:
                     try:
                         total += _rss_mib(k)

@@ -11,7 +11,7 @@ pub struct Document {
 }
 
 /// The document information dictionary, decoded to text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocInfo {
     pub title: Option<String>,
     pub author: Option<String>,
@@ -24,7 +24,7 @@ pub struct DocInfo {
 }
 
 /// A date of the information dictionary, as written (local time of its author).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PdfDate {
     pub year: u16,
     pub month: u8,
@@ -110,7 +110,7 @@ fn check_images(pdf: &Pdf, limits: &Limits) -> Result<(), Error> {
 
 /// A page's size in PDF points (1/72 inch) as it is displayed: crop box clipped to the media box,
 /// with `/Rotate` applied (a 90° page reports its height as width).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageGeometry {
     pub width_pt: f32,
     pub height_pt: f32,

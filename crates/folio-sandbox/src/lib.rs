@@ -22,7 +22,9 @@ mod worker;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use folio_render::{Document, Format, Limits, PageImage, PageSpec, RenderOptions};
+use folio_render::{
+    DocInfo, Document, Format, Limits, PageGeometry, PageImage, PageSpec, RenderOptions,
+};
 use serde::{Deserialize, Serialize};
 
 pub use pool::{Renderer, Run};
@@ -45,14 +47,33 @@ pub struct RenderJob {
 }
 
 /// What a job produces. Text runs in the sandbox too: reading a page's text interprets its whole
-/// content stream, which a hostile document can make as slow or as hungry as rendering it.
+/// content stream, which a hostile document can make as slow or as hungry as rendering it. So
+/// does [`JobKind::Info`]: opening a document inflates its object streams, and a megabyte of them
+/// can inflate to gigabytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {
     #[default]
     Render,
     Text,
+    /// Page count, metadata and first page geometry ([`Event::Info`]); `pages` is ignored.
+    Info,
 }
+
+/// What `/pdf/info` reports about a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    pub page_count: usize,
+    /// Metadata strings are cut at [`MAX_INFO_CHARS`] characters each.
+    pub info: DocInfo,
+    pub first_page: PageGeometry,
+    /// The file has an `/Encrypt` entry (also when it opens without a password).
+    pub encrypted: bool,
+}
+
+/// Longest metadata string reported: a hostile `/Title` can be hundreds of megabytes, which the
+/// server would otherwise receive, hold and answer whole.
+pub const MAX_INFO_CHARS: usize = 4096;
 
 /// What a running conversion reports, in this order: `Started`, then pages or TIFF progress.
 #[derive(Debug, Clone)]
@@ -65,6 +86,8 @@ pub enum Event {
     TiffProgress(usize),
     /// The text of one page (text jobs), in selection order.
     Text(PageText),
+    /// The answer of an info job (its only event).
+    Info(Box<DocumentInfo>),
 }
 
 /// One page's text.
@@ -149,6 +172,14 @@ pub fn execute(
     mut emit: impl FnMut(Event) -> bool,
 ) -> Result<(), Failure> {
     let stopped = || folio_render::Error::Output("the conversion was stopped".into());
+    if job.kind == JobKind::Info {
+        let info = document_info(pdf, job)?;
+        return if emit(Event::Info(Box::new(info))) {
+            Ok(())
+        } else {
+            Err(stopped().into())
+        };
+    }
     let doc = Document::open(pdf, &job.password, &job.limits)?;
     let pages = PageSpec::parse(&job.pages)?.resolve(doc.page_count(), job.limits.max_pages)?;
     if !emit(Event::Started {
@@ -192,4 +223,27 @@ pub fn execute(
         }
     })?;
     Ok(())
+}
+
+fn document_info(pdf: Vec<u8>, job: &RenderJob) -> Result<DocumentInfo, Failure> {
+    // A heuristic on the raw bytes: files with an empty user password open without one, and the
+    // engine does not say whether it decrypted.
+    let encrypted = pdf.windows(8).any(|w| w == b"/Encrypt");
+    let doc = Document::open(pdf, &job.password, &job.limits)?;
+    let cut = |v: Option<String>| v.map(|s| s.chars().take(MAX_INFO_CHARS).collect());
+    let m = doc.info();
+    Ok(DocumentInfo {
+        page_count: doc.page_count(),
+        info: DocInfo {
+            title: cut(m.title),
+            author: cut(m.author),
+            subject: cut(m.subject),
+            keywords: cut(m.keywords),
+            creator: cut(m.creator),
+            producer: cut(m.producer),
+            ..m
+        },
+        first_page: doc.geometry(0),
+        encrypted,
+    })
 }

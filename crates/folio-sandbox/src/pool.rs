@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::protocol::{Frame, read_frame_async, write_frame_async};
-use crate::{Event, Failure, Isolation, PageText, RenderJob, SandboxConfig, execute};
+use crate::{DocumentInfo, Event, Failure, Isolation, PageText, RenderJob, SandboxConfig, execute};
 
 /// Largest page a worker may send back; a page image is far smaller (pixel limit × 4 bytes).
 const MAX_PAGE_BYTES: u64 = 4 << 30;
@@ -75,6 +75,18 @@ impl Renderer {
             pages: Vec::new(),
             next_seq: 0,
         })
+    }
+
+    /// Run an info job ([`crate::JobKind::Info`]) to its end and return its answer.
+    pub async fn info(&self, job: RenderJob, pdf: Vec<u8>) -> Result<DocumentInfo, Failure> {
+        let mut run = self.start(job, pdf).await?;
+        let mut info = None;
+        while let Some(event) = run.next().await? {
+            if let Event::Info(i) = event {
+                info = Some(*i);
+            }
+        }
+        info.ok_or_else(|| Failure::new(500, "the renderer answered no document info"))
     }
 
     async fn start_process(&self, job: RenderJob, pdf: Vec<u8>) -> Result<Worker, Failure> {
@@ -250,6 +262,7 @@ impl Run {
             Ok(Some(Event::Page(_) | Event::TiffProgress(_) | Event::Text(_))) => {
                 self.next_seq += 1
             }
+            Ok(Some(Event::Info(_))) => {}
             Ok(None) | Err(_) => {
                 // A worker still held here timed out or failed mid-stream: it is not reused.
                 if let RunKind::Process(worker) = &mut self.kind {
@@ -296,6 +309,7 @@ impl Run {
                 page,
                 text: String::from_utf8_lossy(&data).into_owned(),
             }))),
+            Ok((Frame::Info { info }, _)) => Ok(Some(Event::Info(info))),
             Ok((Frame::Done, _)) => {
                 self.return_worker();
                 Ok(None)

@@ -42,6 +42,10 @@ pub enum Frame {
         seq: usize,
         page: usize,
     },
+    /// The answer of an info job.
+    Info {
+        info: Box<crate::DocumentInfo>,
+    },
     Done,
     Failed {
         code: u16,

@@ -8,14 +8,18 @@ use rustix::process::{Resource, Rlimit, Signal};
 use crate::protocol::{Frame, read_frame, write_frame};
 use crate::{Event, execute};
 
-/// Ceilings a worker process puts on itself before its first job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Ceilings a worker process puts on itself before its first job, and its housekeeping.
+#[derive(Debug, Clone, Copy)]
 pub struct WorkerOptions {
     /// Ceiling of writable memory in bytes (`RLIMIT_DATA`: heap and private mappings, not the
     /// reserved-but-unused address space that `RLIMIT_AS` would also count); an allocation past it
     /// fails and the worker aborts, which the server reports as a failed conversion.
     /// `None` = no ceiling.
     pub memory_bytes: Option<u64>,
+    /// Called after each job, once its document and pages are freed: the binary's allocator
+    /// gives freed memory back to the system here, since an idle worker allocates nothing that
+    /// would make it do so on its own.
+    pub after_job: fn(),
 }
 
 /// Largest request accepted: the server enforces its own input limit well below this.
@@ -73,6 +77,7 @@ pub fn worker_main(options: WorkerOptions) -> i32 {
                     },
                     t.text.as_bytes(),
                 ),
+                Event::Info(info) => write_frame(&mut output, &Frame::Info { info }, &[]),
             };
             match written {
                 Ok(()) => true,
@@ -100,6 +105,7 @@ pub fn worker_main(options: WorkerOptions) -> i32 {
         {
             return 2;
         }
+        (options.after_job)();
     }
 }
 

@@ -13,6 +13,20 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+unsafe extern "C" {
+    /// mimalloc's own collector (linked with the allocator; the `mimalloc` crate exposes it only
+    /// with a feature that pulls in another crate).
+    fn mi_collect(force: bool);
+}
+
+/// Give memory freed by a render job back to the system. mimalloc purges freed pages only
+/// after a delay and only when the process allocates again, so an idle render worker otherwise
+/// keeps the peak of its last job resident.
+fn release_memory() {
+    // SAFETY: mi_collect takes no pointers and may be called from any thread at any time.
+    unsafe { mi_collect(true) }
+}
+
 /// Folio: a self-hosted, PDF.co-compatible PDF API server and converter.
 ///
 /// With no subcommand, `folio` serves the API (same as `folio serve`).
@@ -69,7 +83,10 @@ fn main() -> std::process::ExitCode {
         }
         Some(Command::RenderWorker { memory_mib }) => {
             let memory_bytes = (memory_mib > 0).then(|| memory_mib.saturating_mul(1024 * 1024));
-            let code = folio_sandbox::worker_main(folio_sandbox::WorkerOptions { memory_bytes });
+            let code = folio_sandbox::worker_main(folio_sandbox::WorkerOptions {
+                memory_bytes,
+                after_job: release_memory,
+            });
             std::process::ExitCode::from(code as u8)
         }
         None => serve(cli.serve),

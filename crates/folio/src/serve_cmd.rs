@@ -164,6 +164,19 @@ pub enum LogFormat {
     Json,
 }
 
+/// The environment of render workers. mimalloc reserves 1 GiB of address space per arena by
+/// default, which a data-size ceiling counts; smaller arenas keep the ceiling about real use. A
+/// panic backtrace in a worker would only bury the line that says what failed. The server's own
+/// `MIMALLOC_*` settings are passed on (and win), so the allocator of both can be tuned at once.
+fn worker_env(server: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("MIMALLOC_ARENA_RESERVE".into(), "64MiB".into()),
+        ("RUST_BACKTRACE".into(), "0".into()),
+    ];
+    env.extend(server.filter(|(k, _)| k.starts_with("MIMALLOC_")));
+    env
+}
+
 /// Values of `--render-isolation`.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenderIsolation {
@@ -195,13 +208,7 @@ impl ServeArgs {
                     "--memory-mib".into(),
                     memory_mib.to_string(),
                 ],
-                // mimalloc reserves 1 GiB of address space per arena by default, which a
-                // data-size ceiling counts; smaller arenas keep the ceiling about real use. A
-                // panic backtrace in a worker would only bury the line that says what failed.
-                env: vec![
-                    ("MIMALLOC_ARENA_RESERVE".into(), "64MiB".into()),
-                    ("RUST_BACKTRACE".into(), "0".into()),
-                ],
+                env: worker_env(std::env::vars()),
                 jobs_per_worker: self.render_worker_jobs.max(1),
             },
         };

@@ -162,3 +162,182 @@ fn workers_are_reused_replaced_when_killed_and_die_with_the_server() {
         );
     }
 }
+
+/// The "info bomb": catalog, page tree, page and Info dictionary each in its own object stream
+/// whose Flate data inflates to `inflated` bytes (the object, then spaces), found through an
+/// uncompressed cross-reference stream. About a kilobyte of file per megabyte of memory asked.
+fn object_stream_bomb(inflated: usize) -> Vec<u8> {
+    use flate2::{Compression, write::ZlibEncoder};
+    use std::io::Write;
+    let members = [
+        "<</Type/Catalog/Pages 2 0 R>>",
+        "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>",
+        "<</Title(bomb)/Producer(a test)>>",
+    ];
+    let mut pdf = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    let spaces = vec![b' '; 1 << 20];
+    for (i, member) in members.iter().enumerate() {
+        let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+        let head = format!("{} 0 ", i + 1);
+        z.write_all(head.as_bytes()).unwrap();
+        z.write_all(member.as_bytes()).unwrap();
+        let mut left = inflated.saturating_sub(head.len() + member.len());
+        while left > 0 {
+            let n = left.min(spaces.len());
+            z.write_all(&spaces[..n]).unwrap();
+            left -= n;
+        }
+        let data = z.finish().unwrap();
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(
+            format!(
+                "{} 0 obj\n<</Type/ObjStm/N 1/First {}/Filter/FlateDecode/Length {}>>\nstream\n",
+                i + 5,
+                head.len(),
+                data.len()
+            )
+            .as_bytes(),
+        );
+        pdf.extend_from_slice(&data);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n");
+    }
+    // /W [1 4 2]: object 0 free, 1–4 in streams 5–8 (type 2), 5–9 at offsets (type 1).
+    let xref_at = pdf.len();
+    let row = |t: u8, a: u32, b: u16| {
+        let mut r = vec![t];
+        r.extend_from_slice(&a.to_be_bytes());
+        r.extend_from_slice(&b.to_be_bytes());
+        r
+    };
+    let mut rows = row(0, 0, 0xffff);
+    for i in 0..4 {
+        rows.extend(row(2, i + 5, 0));
+    }
+    for &o in offsets.iter().chain([&xref_at]) {
+        rows.extend(row(1, o as u32, 0));
+    }
+    pdf.extend_from_slice(
+        format!(
+            "9 0 obj\n<</Type/XRef/Size 10/W[1 4 2]/Root 1 0 R/Info 4 0 R/Length {}>>\nstream\n",
+            rows.len()
+        )
+        .as_bytes(),
+    );
+    pdf.extend_from_slice(&rows);
+    pdf.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    pdf
+}
+
+/// A memory figure of a process from /proc/<pid>/status (`VmHWM:` peak, `VmRSS:` now), in MiB.
+fn status_mib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kib / 1024
+}
+
+/// Four info bombs at once against `s`: each answers 200 or 442 within `within`, the server's
+/// own memory stays low and it keeps answering; the status codes are returned.
+fn four_info_bombs(s: &Server, bomb: &[u8], within: Duration) -> Vec<u16> {
+    let started = Instant::now();
+    let codes = std::thread::scope(|scope| {
+        let bombs: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| post_pdf(s, "/pdf/info", bomb.to_vec(), &[])))
+            .collect();
+        std::thread::sleep(Duration::from_millis(500));
+        let (st, _) = s.get_json("/health");
+        assert_eq!(st, 200);
+        bombs
+            .into_iter()
+            .map(|b| {
+                let (st, j) = b.join().unwrap();
+                assert!(st == 200 || st == 442, "{st} {j}");
+                if st == 200 {
+                    assert_eq!(j["info"]["PageCount"], 1, "{j}");
+                }
+                st
+            })
+            .collect::<Vec<_>>()
+    });
+    assert!(
+        started.elapsed() < within,
+        "four info bombs took {:?}",
+        started.elapsed()
+    );
+    let peak = status_mib(s.child.id(), "VmHWM:");
+    assert!(peak < 200, "the server itself reached {peak} MiB");
+    codes
+}
+
+/// `/pdf/info` of the committed fixture answers as before.
+fn assert_info_answers(s: &Server) {
+    let (st, j) = post_pdf(s, "/pdf/info", good_pdf(), &[]);
+    assert_eq!(st, 200, "{j}");
+    assert_eq!(j["info"]["PageCount"], 20, "{j}");
+    assert_eq!(j["info"]["Encrypted"], false, "{j}");
+}
+
+#[test]
+fn pdf_info_parses_in_the_sandbox_under_its_memory_ceiling() {
+    let bomb = object_stream_bomb(256 << 20);
+    assert!(bomb.len() < 2 << 20, "{}", bomb.len());
+
+    // Under a 300 MiB ceiling the worker cannot inflate even one 256 MiB stream: 442.
+    let s = Server::start(&["--render-memory-mib", "300"]);
+    let codes = four_info_bombs(&s, &bomb, Duration::from_secs(60));
+    assert_eq!(codes, [442; 4]);
+    let (st, j) = post_pdf(&s, "/pdf/info", bomb.clone(), &[]);
+    assert_eq!(st, 442, "{j}");
+    assert!(
+        j["message"].as_str().unwrap().contains("more memory"),
+        "{j}"
+    );
+    assert_info_answers(&s);
+}
+
+#[test]
+fn pdf_info_bombs_at_default_settings_leave_the_server_small() {
+    let bomb = object_stream_bomb(256 << 20);
+    let s = Server::start(&[]);
+    let codes = four_info_bombs(&s, &bomb, Duration::from_secs(120));
+    eprintln!("info bombs at the default ceiling answered {codes:?}");
+    assert_info_answers(&s);
+}
+
+#[test]
+fn pdf_info_in_process_answers_the_same() {
+    let s = Server::start(&["--render-isolation", "inline"]);
+    assert_info_answers(&s);
+    let (st, j) = post_pdf(&s, "/pdf/info", b"%PDF-1.4 not really".to_vec(), &[]);
+    assert_eq!(st, 442, "{j}");
+}
+
+#[test]
+fn an_idle_worker_gives_its_memory_back() {
+    let s = Server::start(&[]);
+    // 600 DPI: 5100 × 6600 pixels, over 200 MB of pixmaps while the pages render.
+    let (st, j) = post_pdf(
+        &s,
+        "/pdf/convert/to/png",
+        good_pdf(),
+        &[("pages", "0-1"), ("profiles", "{RenderingResolution: 600}")],
+    );
+    assert_eq!(st, 200, "{j}");
+    std::thread::sleep(Duration::from_secs(2));
+    let workers = children_of(s.child.id());
+    assert_eq!(workers.len(), 1, "{workers:?}");
+    let (peak, now) = (
+        status_mib(workers[0].0, "VmHWM:"),
+        status_mib(workers[0].0, "VmRSS:"),
+    );
+    assert!(peak > 150, "the job never needed much: {peak} MiB");
+    assert!(
+        now < 64,
+        "the idle worker keeps {now} MiB (peak {peak} MiB)"
+    );
+}

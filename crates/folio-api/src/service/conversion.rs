@@ -431,7 +431,7 @@ async fn convert_loaded(
 /// One of the `--max-concurrent-renders` slots. Async workers (a bounded number) wait for one;
 /// a synchronous request waits until its `deadline`, behind at most `max_waiting_sync` others,
 /// and is answered 429 otherwise: backpressure instead of a queue without end.
-async fn render_slot(
+pub(crate) async fn render_slot(
     state: &AppState,
     deadline: Option<tokio::time::Instant>,
 ) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
@@ -543,7 +543,7 @@ async fn render_into_store(
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
             Event::TiffProgress(n) => progress.done.store(n as u32, Ordering::Relaxed),
-            Event::Started { .. } | Event::Text(_) => {}
+            Event::Started { .. } | Event::Text(_) | Event::Info(_) => {}
         }
     }
     if let Some(tmp) = tiff {
@@ -587,7 +587,7 @@ async fn text_into_store(
                 text.push_str(&page.text);
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
-            Event::Started { .. } | Event::Page(_) | Event::TiffProgress(_) => {}
+            Event::Started { .. } | Event::Page(_) | Event::TiffProgress(_) | Event::Info(_) => {}
         }
     }
     if job.inline && job.placeholder.is_none() {
