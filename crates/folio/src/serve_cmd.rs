@@ -126,7 +126,9 @@ pub struct ServeArgs {
     /// A render worker process is replaced after this many conversions.
     #[arg(long, env = "FOLIO_RENDER_WORKER_JOBS", default_value_t = 200)]
     pub render_worker_jobs: u32,
-    /// Secret for the `X-Folio-Signature` HMAC-SHA256 header on webhook (`callback`) calls.
+    /// Key of the Standard Webhooks signature (`webhook-signature`, HMAC-SHA256 over id,
+    /// timestamp and body) on webhook (`callback`) calls: `whsec_<base64 of the key bytes>`, or
+    /// any other string, whose UTF-8 bytes are the key.
     #[arg(long, env = "FOLIO_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
     /// Tries of one webhook delivery, with backoff (1 s, 2 s, 4 s, … up to 60 s).
@@ -228,6 +230,10 @@ impl ServeArgs {
             public_url.starts_with("http://") || public_url.starts_with("https://"),
             "--public-url must start with http:// or https:// (got '{public_url}')"
         );
+        if let Some(secret) = self.webhook_secret.as_deref().filter(|s| !s.is_empty()) {
+            folio_api::service::webhook::signing_key(secret)
+                .map_err(|e| anyhow::anyhow!("--webhook-secret: {e}"))?;
+        }
         // Empty entries (an empty variable, a trailing comma) are skipped, not refused.
         let fetch_allow = AllowList::parse(&self.fetch_allow.join(","))
             .map_err(|e| anyhow::anyhow!("--fetch-allow: {e}"))?;
