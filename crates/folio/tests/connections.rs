@@ -138,7 +138,10 @@ fn idle_http1_and_http2_connections_and_silent_ones_are_closed() {
         .collect();
     assert!(!closed(&mut silent[49]), "closed before the idle timeout");
     let mut kept_alive: Vec<TcpStream> = (0..50).map(|_| h1_kept_alive(s.port)).collect();
-    assert!(!closed(&mut kept_alive[49]), "closed before the idle timeout");
+    assert!(
+        !closed(&mut kept_alive[49]),
+        "closed before the idle timeout"
+    );
     let h2: Vec<_> = (0..50).map(|i| h2_client(s.port, i % 2 == 0)).collect();
     std::thread::sleep(Duration::from_millis(200));
     assert!(h2[49].try_recv().is_err(), "closed before the idle timeout");
@@ -147,20 +150,29 @@ fn idle_http1_and_http2_connections_and_silent_ones_are_closed() {
     let deadline = opened + idle + Duration::from_secs(8);
     for (i, conn) in silent.iter_mut().enumerate() {
         while !closed(conn) {
-            assert!(Instant::now() < deadline, "silent connection {i} still open");
+            assert!(
+                Instant::now() < deadline,
+                "silent connection {i} still open"
+            );
         }
     }
     for (i, conn) in kept_alive.iter_mut().enumerate() {
         while !closed(conn) {
-            assert!(Instant::now() < deadline, "HTTP/1 connection {i} still open");
+            assert!(
+                Instant::now() < deadline,
+                "HTTP/1 connection {i} still open"
+            );
         }
     }
     for (i, end) in h2.iter().enumerate() {
         let wait = deadline.saturating_duration_since(Instant::now());
-        let end = end
-            .recv_timeout(wait)
-            .unwrap_or_else(|_| panic!("HTTP/2 connection {i} (pinging: {}) still open", i % 2 == 0));
-        assert!(end.answered, "HTTP/2 connection {i} was not served: {end:?}");
+        let end = end.recv_timeout(wait).unwrap_or_else(|_| {
+            panic!("HTTP/2 connection {i} (pinging: {}) still open", i % 2 == 0)
+        });
+        assert!(
+            end.answered,
+            "HTTP/2 connection {i} was not served: {end:?}"
+        );
         assert!(end.goaway, "HTTP/2 connection {i} closed without a GOAWAY");
     }
     // The server itself goes on.
@@ -193,7 +205,9 @@ fn connections_beyond_the_cap_wait_until_one_closes() {
 
     // One of the eight leaves: the ninth is served at once.
     holders.pop();
-    ninth.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    ninth
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     ninth.read_to_end(&mut answer).unwrap();
     assert!(
         answer.starts_with(b"HTTP/1.1 200"),

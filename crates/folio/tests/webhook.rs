@@ -93,7 +93,11 @@ fn a_finished_job_is_posted_signed_and_retried() {
     assert_eq!(checked, body);
     for call in [&first, &second] {
         verify_standard_webhook(call);
-        assert_eq!(header(call, "x-folio-signature"), None, "the unsigned-time scheme is gone");
+        assert_eq!(
+            header(call, "x-folio-signature"),
+            None,
+            "the unsigned-time scheme is gone"
+        );
     }
     // A retry is the same message: receivers deduplicate by id.
     assert_eq!(header(&first, "webhook-id"), header(&second, "webhook-id"));
@@ -160,7 +164,10 @@ fn verify_standard_webhook(call: &Call) {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    assert!(now.abs_diff(timestamp) <= 300, "stale: {timestamp} at {now}");
+    assert!(
+        now.abs_diff(timestamp) <= 300,
+        "stale: {timestamp} at {now}"
+    );
     let signed = |timestamp: u64| {
         let mut content = format!("{id}.{timestamp}.").into_bytes();
         content.extend_from_slice(&call.body);

@@ -65,7 +65,10 @@ pub fn signature(key: &[u8], id: &str, timestamp: u64, body: &[u8]) -> String {
     mac.update(format!("{id}.{timestamp}.").as_bytes());
     mac.update(body);
     let digest = mac.finalize().into_bytes();
-    format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(digest))
+    format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
 }
 
 /// Deliver job `id`'s final state to `url` in the background.
@@ -110,7 +113,10 @@ async fn deliver(state: &AppState, url: &str, id: &str, body: Vec<u8>) {
                 .map_or(0, |d| d.as_secs());
             req = req
                 .header("webhook-timestamp", timestamp.to_string())
-                .header("webhook-signature", signature(key, &message_id, timestamp, &body));
+                .header(
+                    "webhook-signature",
+                    signature(key, &message_id, timestamp, &body),
+                );
         }
         let outcome = req.body(body.clone()).send().await;
         let retry = match &outcome {
