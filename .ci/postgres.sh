@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the folio-jobs tests, for CI (root on Debian 12) and developers.
 #
-#   eval "$(.ci/postgres.sh start)"   # installs PostgreSQL if needed, starts the cluster and
-#                                     # exports FOLIO_TEST_POSTGRES_URL
+#   eval "$(.ci/postgres.sh start)"   # installs PostgreSQL (and openssl) if needed, starts the
+#                                     # cluster and exports FOLIO_TEST_POSTGRES_URL and
+#                                     # FOLIO_TEST_POSTGRES_CA
 #   .ci/postgres.sh stop              # stops it and deletes its files
 #
 # The cluster lives in $FOLIO_PG_DIR (default /tmp/folio-pg), listens on 127.0.0.1:$FOLIO_PG_PORT
 # (default 55432) and a unix socket in that directory, and has a role folio (password folio) that
 # may create the per-test databases. It trades durability for speed (fsync off): test data only.
+# It accepts TLS (`sslmode=require`) with a self-signed certificate for 127.0.0.1 and localhost
+# made at the first start ($FOLIO_PG_DIR/server.crt, exported as FOLIO_TEST_POSTGRES_CA for
+# `sslmode=verify-full&sslrootcert=…`), and plain connections too.
 # Only the export line goes to stdout, so that `eval` sees nothing else.
 set -euo pipefail
 
@@ -44,6 +48,37 @@ install_postgres() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update >&2
     apt-get install -y postgresql >&2
+}
+
+install_openssl() {
+    if [[ $(id -u) -ne 0 ]]; then
+        log "openssl not found; install it (apt-get install openssl) or run as root"
+        exit 1
+    fi
+    log "installing openssl"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update >&2
+    apt-get install -y openssl >&2
+}
+
+# A self-signed certificate for the cluster, made once, its key readable by the server only. Not a
+# CA certificate: rustls (webpki) refuses a CA certificate as a server's own.
+make_certificate() {
+    if [[ -f $data/server.key && -f $dir/server.crt ]]; then
+        return
+    fi
+    command -v openssl >/dev/null || install_openssl
+    log "making a self-signed TLS certificate"
+    local out
+    if ! out=$(as_owner openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=localhost \
+        -addext subjectAltName=IP:127.0.0.1,DNS:localhost -addext basicConstraints=critical,CA:FALSE \
+        -keyout "$data/server.key" -out "$data/server.crt" 2>&1); then
+        log "openssl failed: $out"
+        exit 1
+    fi
+    chmod 600 "$data/server.key"
+    cp "$data/server.crt" "$dir/server.crt"
+    chmod 644 "$dir/server.crt"
 }
 
 # PostgreSQL refuses to run as root: as root, run the server's commands as the postgres user.
@@ -104,6 +139,21 @@ start() {
         fi
         sleep 0.5
     done
+    # ssl is a reload setting: this also turns TLS on in a cluster started by an older script.
+    make_certificate
+    admin_psql >&2 <<SQL
+ALTER SYSTEM SET ssl = on;
+ALTER SYSTEM SET ssl_cert_file = '$data/server.crt';
+ALTER SYSTEM SET ssl_key_file = '$data/server.key';
+\o /dev/null
+SELECT pg_reload_conf();
+SQL
+    for _ in $(seq 1 20); do
+        if [[ $(admin_psql -tA -c 'SHOW ssl') == on ]]; then
+            break
+        fi
+        sleep 0.5
+    done
     admin_psql <<'SQL'
 DO $$
 BEGIN
@@ -113,7 +163,7 @@ BEGIN
 END
 $$;
 SQL
-    echo "export FOLIO_TEST_POSTGRES_URL=$url"
+    echo "export FOLIO_TEST_POSTGRES_URL=$url FOLIO_TEST_POSTGRES_CA=$dir/server.crt"
 }
 
 stop() {

@@ -60,7 +60,8 @@ pub struct ApiConfig {
     pub fetch_allow: AllowList,
     /// Seconds between expiry sweeps.
     pub sweep_interval: Duration,
-    /// Key of the `X-Folio-Signature` HMAC on webhook calls; `None` sends them unsigned.
+    /// Secret of the Standard Webhooks signature on webhook calls (`whsec_<base64>` or plain
+    /// text, see [`crate::service::webhook::signing_key`]); `None` sends them unsigned.
     pub webhook_secret: Option<String>,
     /// Tries of one webhook delivery (backoff 1 s, 2 s, 4 s, … up to 60 s between them).
     pub webhook_attempts: u32,

@@ -276,3 +276,54 @@ async fn nodes_starting_together_migrate_once() {
     }
     h.close(late).await;
 }
+
+/// `url` with `params` (`k=v&…`) added to its query string.
+fn with_params(url: &str, params: &str) -> String {
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joiner}{params}")
+}
+
+/// Whether this session's connection to the server is encrypted.
+async fn is_tls(conn: &mut PgConnection) -> bool {
+    sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .fetch_one(conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_queue_works_over_tls() {
+    let Some(h) = setup("the_queue_works_over_tls").await else {
+        return;
+    };
+    let url = with_params(&h.url, "sslmode=require");
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    assert!(is_tls(&mut conn).await, "sslmode=require but not encrypted");
+
+    let repo = PgRepo::connect(&url).await.unwrap();
+    repo.enqueue(new_job("a")).await.unwrap();
+    let job = repo.claim("node", LEASE).await.unwrap().unwrap();
+    assert_eq!(job.id, "a");
+    assert!(repo.complete("a", "node", json!("done")).await.unwrap());
+    // Every connection to this test's database (the repo's pool and its listener, and ours) is
+    // encrypted.
+    let (tls, plain): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE s.ssl), count(*) FILTER (WHERE NOT s.ssl)
+         FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)
+         WHERE a.datname = current_database()",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert!(tls >= 2 && plain == 0, "tls {tls}, plain {plain}");
+    repo.close().await;
+
+    // With the server's certificate as the root, the strictest mode works too.
+    if let Ok(ca) = std::env::var("FOLIO_TEST_POSTGRES_CA") {
+        let url = with_params(&h.url, &format!("sslmode=verify-full&sslrootcert={ca}"));
+        let mut verified = PgConnection::connect(&url).await.unwrap();
+        assert!(is_tls(&mut verified).await);
+        verified.close().await.unwrap();
+    }
+    conn.close().await.unwrap();
+}

@@ -141,7 +141,8 @@ pub enum Isolation {
     Processes {
         program: PathBuf,
         args: Vec<String>,
-        /// Extra environment of the workers (allocator settings, backtraces off).
+        /// The whole environment of the workers (allocator settings, backtraces off): nothing of
+        /// the server's own is passed on.
         env: Vec<(String, String)>,
         /// A worker is retired after this many jobs, so a slow leak or heap fragmentation in
         /// the engine cannot grow without bound.

@@ -125,8 +125,12 @@ impl Renderer {
         else {
             return Err(Failure::new(500, "render workers are not configured"));
         };
+        // A cleared environment: the server's holds API keys, storage and database credentials,
+        // none of which a process that parses hostile PDFs needs (it is started by absolute
+        // path, writes no files and reads only its pipes).
         let mut child = Command::new(program)
             .args(args)
+            .env_clear()
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

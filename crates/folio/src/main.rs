@@ -2,6 +2,7 @@
 
 mod backends;
 mod config_cmd;
+mod connections;
 mod convert_cmd;
 mod serve_cmd;
 

@@ -12,6 +12,7 @@ use folio_render::Limits;
 use folio_sandbox::{Isolation, SandboxConfig};
 
 use crate::backends::BackendArgs;
+use crate::connections;
 use tokio::sync::watch;
 
 #[derive(Args, Debug, Clone)]
@@ -67,6 +68,14 @@ pub struct ServeArgs {
     /// A request line and headers not received within this close the connection (slow clients).
     #[arg(long, env = "FOLIO_HEADER_TIMEOUT_SECS", default_value_t = 30)]
     pub header_timeout_secs: u64,
+    /// Connections open at once (HTTP/1 and HTTP/2); beyond it new connections wait in the
+    /// listen backlog until others close.
+    #[arg(long, env = "FOLIO_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// A connection with no request in flight for this long is closed (HTTP/2 with a GOAWAY),
+    /// also one that never sends a byte.
+    #[arg(long, env = "FOLIO_IDLE_TIMEOUT_SECS", default_value_t = 60)]
+    pub idle_timeout_secs: u64,
     /// A request body not fully received within this answers 408 (slow uploads).
     #[arg(long, env = "FOLIO_BODY_TIMEOUT_SECS", default_value_t = 300)]
     pub body_timeout_secs: u64,
@@ -138,7 +147,9 @@ pub struct ServeArgs {
     /// A render worker process is replaced after this many conversions.
     #[arg(long, env = "FOLIO_RENDER_WORKER_JOBS", default_value_t = 200)]
     pub render_worker_jobs: u32,
-    /// Secret for the `X-Folio-Signature` HMAC-SHA256 header on webhook (`callback`) calls.
+    /// Key of the Standard Webhooks signature (`webhook-signature`, HMAC-SHA256 over id,
+    /// timestamp and body) on webhook (`callback`) calls: `whsec_<base64 of the key bytes>`, or
+    /// any other string, whose UTF-8 bytes are the key.
     #[arg(long, env = "FOLIO_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
     /// Tries of one webhook delivery, with backoff (1 s, 2 s, 4 s, … up to 60 s).
@@ -147,8 +158,9 @@ pub struct ServeArgs {
     /// Seconds between sweeps of expired files and jobs.
     #[arg(long, env = "FOLIO_SWEEP_INTERVAL_SECS", default_value_t = 60)]
     pub sweep_interval_secs: u64,
-    /// On SIGTERM/SIGINT, how long running jobs may take to finish before the process exits
-    /// (unfinished jobs run again at the next start, or on another node once their lease ends).
+    /// On SIGTERM/SIGINT, how long in-flight requests and running jobs together may take to
+    /// finish before the remaining connections are closed and the process exits (unfinished jobs
+    /// run again at the next start, or on another node once their lease ends).
     #[arg(long, env = "FOLIO_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
     /// Log lines on stderr as `text` (for people) or `json` (one object a line, for log
@@ -237,6 +249,14 @@ impl ServeArgs {
             self.job_lease_secs >= 3,
             "--job-lease-secs must be at least 3"
         );
+        anyhow::ensure!(
+            self.max_connections >= 1,
+            "--max-connections must be at least 1"
+        );
+        anyhow::ensure!(
+            self.idle_timeout_secs >= 1,
+            "--idle-timeout-secs must be at least 1"
+        );
         let public_url = self
             .public_url
             .clone()
@@ -247,6 +267,10 @@ impl ServeArgs {
             public_url.starts_with("http://") || public_url.starts_with("https://"),
             "--public-url must start with http:// or https:// (got '{public_url}')"
         );
+        if let Some(secret) = self.webhook_secret.as_deref().filter(|s| !s.is_empty()) {
+            folio_api::service::webhook::signing_key(secret)
+                .map_err(|e| anyhow::anyhow!("--webhook-secret: {e}"))?;
+        }
         // Empty entries (an empty variable, a trailing comma) are skipped, not refused.
         let fetch_allow = AllowList::parse(&self.fetch_allow.join(","))
             .map_err(|e| anyhow::anyhow!("--fetch-allow: {e}"))?;
@@ -343,84 +367,74 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = folio_api::worker::spawn_all(&state, &node, stop_rx.clone());
 
+    raise_file_limit(args.max_connections);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!(listen = %args.listen, public_url = %config.public_url, "Folio is serving");
+    // One deadline for connections and jobs together, set when the signal arrives.
+    let (deadline_tx, deadline_rx) = watch::channel(None);
+    let grace = Duration::from_secs(args.shutdown_grace_secs);
     tokio::spawn(async move {
         shutdown_signal().await;
         tracing::info!("shutting down: no new requests or jobs; letting running work finish");
+        let _ = deadline_tx.send(Some(tokio::time::Instant::now() + grace));
         let _ = stop_tx.send(true);
     });
-    let header_timeout = Duration::from_secs(args.header_timeout_secs.max(1));
-    accept_loop(
-        listener,
-        folio_api::app(state),
-        header_timeout,
-        stop_rx.clone(),
-    )
-    .await;
-    let grace = Duration::from_secs(args.shutdown_grace_secs);
-    if tokio::time::timeout(grace, futures_join_all(workers))
-        .await
-        .is_err()
-    {
-        tracing::warn!(
-            "jobs still running after the grace period; they will run again at the next start (or on another node after their lease)"
-        );
-    }
+    let limits = connections::Limits {
+        max_connections: args.max_connections,
+        idle_timeout: Duration::from_secs(args.idle_timeout_secs),
+        header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
+    };
+    let mut deadline = deadline_rx.clone();
+    let jobs = async move {
+        let Ok(at) = deadline.wait_for(Option::is_some).await.map(|d| *d) else {
+            return;
+        };
+        let at = at.unwrap_or_else(tokio::time::Instant::now);
+        if tokio::time::timeout_at(at, futures_join_all(workers))
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "jobs still running after the grace period; they will run again at the next start (or on another node after their lease)"
+            );
+        }
+    };
+    tokio::join!(
+        connections::serve(listener, folio_api::app(state), limits, deadline_rx),
+        jobs
+    );
     Ok(())
 }
 
-/// Serve connections until `stop` turns true, then wait for in-flight requests to be answered.
-///
-/// Hand-rolled on hyper-util rather than `axum::serve` for two settings it does not offer: a
-/// header read timeout (a client trickling its request line or headers is cut off instead of
-/// holding a connection forever) and `TCP_NODELAY` (without it a streamed file waited ~40 ms for
-/// the client's delayed ACK: 44 → 188 pages/s end to end).
-async fn accept_loop(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    header_timeout: Duration,
-    mut stop: watch::Receiver<bool>,
-) {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use hyper_util::server::conn::auto::Builder;
-    use hyper_util::service::TowerToHyperService;
-
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout);
-    loop {
-        let (stream, _) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(conn) => conn,
-                Err(e) => {
-                    // Out of file descriptors and the like: pause instead of spinning.
-                    tracing::warn!(%e, "accepting a connection failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-            _ = stop.wait_for(|stop| *stop) => break,
-        };
-        let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
-        let conn = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .into_owned();
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(%e, "connection ended with an error");
+/// Make room for `max_connections` sockets under the open-file limit: raise the soft limit
+/// towards the hard one (as a systemd `LimitNOFILE=` would), and warn when even that is short.
+fn raise_file_limit(max_connections: usize) {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    // Database, store, render worker pipes, log files: descriptors beside the connections.
+    let wanted = max_connections as u64 + 256;
+    let mut limit = getrlimit(Resource::Nofile);
+    let Some(soft) = limit.current else {
+        return;
+    };
+    if soft < wanted {
+        let raised = limit.maximum.map_or(wanted, |hard| hard.min(wanted));
+        if raised > soft {
+            limit.current = Some(raised);
+            if setrlimit(Resource::Nofile, limit).is_err() {
+                limit.current = Some(soft);
             }
-        });
+        }
     }
-    drop(listener);
-    graceful.shutdown().await;
+    let have = limit.current.unwrap_or(u64::MAX);
+    if have < wanted {
+        tracing::warn!(
+            open_files = have,
+            max_connections,
+            "the open-file limit is below --max-connections + 256; lower --max-connections or raise the limit (LimitNOFILE=)"
+        );
+    }
 }
 
 /// This process's name in job records (`worker` = `<node>-w<n>`): 64 random bits, since process

@@ -340,4 +340,44 @@ fn an_idle_worker_gives_its_memory_back() {
         now < 64,
         "the idle worker keeps {now} MiB (peak {peak} MiB)"
     );
+#[test]
+fn workers_do_not_inherit_the_servers_secrets() {
+    let secrets = [
+        ("FOLIO_API_KEYS", "key-7f3a91c2"),
+        ("AWS_SECRET_ACCESS_KEY", "aws-secret-5d0e44b8"),
+        ("FOLIO_S3_SECRET_ACCESS_KEY", "s3-secret-a2c9e1f0"),
+        ("FOLIO_WEBHOOK_SECRET", "hook-secret-93bb07d4"),
+        (
+            "DATABASE_URL",
+            "postgres://folio:db-password-61e8@db.invalid/folio",
+        ),
+    ];
+    let s = Server::start_with(&[], |c| {
+        c.envs(secrets);
+    });
+    let (st, j) = post_pdf(
+        &s,
+        "/pdf/convert/to/png?x-api-key=key-7f3a91c2",
+        good_pdf(),
+        &[("pages", "0")],
+    );
+    assert_eq!(st, 200, "{j}");
+    let workers = children_of(s.child.id());
+    assert_eq!(workers.len(), 1, "{workers:?}");
+    let environ = std::fs::read(format!("/proc/{}/environ", workers[0].0)).unwrap();
+    let names: Vec<String> = environ
+        .split(|&b| b == 0)
+        .filter(|v| !v.is_empty())
+        .map(|v| String::from_utf8_lossy(v.split(|&b| b == b'=').next().unwrap()).into_owned())
+        .collect();
+    assert_eq!(names, ["MIMALLOC_ARENA_RESERVE", "RUST_BACKTRACE"]);
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", workers[0].0)).unwrap();
+    for (name, value) in secrets {
+        for seen in [&environ, &cmdline] {
+            assert!(
+                !seen.windows(value.len()).any(|w| w == value.as_bytes()),
+                "{name}'s value reached the render worker"
+            );
+        }
+    }
 }

@@ -1,5 +1,5 @@
-//! `callback` on async jobs: the final `/job/check` body is POSTed there, signed, retried after
-//! a server error; SSRF rules apply to callbacks as to inputs.
+//! `callback` on async jobs: the final `/job/check` body is POSTed there, signed the Standard
+//! Webhooks way, retried after a server error; SSRF rules apply to callbacks as to inputs.
 
 mod common;
 
@@ -67,7 +67,7 @@ fn header<'a>(call: &'a Call, name: &str) -> Option<&'a str> {
 #[test]
 fn a_finished_job_is_posted_signed_and_retried() {
     let (port, calls) = receiver(vec![503]);
-    let s = Server::start(&["--fetch-allow", "127.0.0.1", "--webhook-secret", "s3cret"]);
+    let s = Server::start(&["--fetch-allow", "127.0.0.1", "--webhook-secret", SECRET]);
     let pdf = std::fs::read(fixture("pdfjs-sizes.pdf")).unwrap();
     let callback = format!("http://127.0.0.1:{port}/hook");
     let (st, j) = post_pdf(
@@ -91,10 +91,16 @@ fn a_finished_job_is_posted_signed_and_retried() {
     // The body is what /job/check answers, signed with the secret.
     let (_, checked) = s.get_json(&format!("/job/check?jobid={job}"));
     assert_eq!(checked, body);
-    assert_eq!(
-        header(&second, "x-folio-signature").map(str::to_string),
-        Some(folio_hmac("s3cret", &second.body))
-    );
+    for call in [&first, &second] {
+        verify_standard_webhook(call);
+        assert_eq!(
+            header(call, "x-folio-signature"),
+            None,
+            "the unsigned-time scheme is gone"
+        );
+    }
+    // A retry is the same message: receivers deduplicate by id.
+    assert_eq!(header(&first, "webhook-id"), header(&second, "webhook-id"));
     // Delivered: no third call.
     assert!(calls.recv_timeout(Duration::from_secs(3)).is_err());
 
@@ -107,6 +113,8 @@ fn a_finished_job_is_posted_signed_and_retried() {
     );
     assert_eq!(st, 200, "{j}");
     let call = calls.recv_timeout(Duration::from_secs(30)).unwrap();
+    verify_standard_webhook(&call);
+    assert_ne!(header(&call, "webhook-id"), header(&first, "webhook-id"));
     let body: Value = serde_json::from_slice(&call.body).unwrap();
     assert_eq!(
         (body["status"].as_str(), body["errorCode"].as_u64()),
@@ -135,21 +143,72 @@ fn callbacks_obey_the_ssrf_rules() {
     }
 }
 
-/// The receiver's side of the signature: HMAC-SHA256 (RFC 2104) over SHA-256, written out here
-/// so the test does not trust the server's own code.
-fn folio_hmac(key: &str, body: &[u8]) -> String {
+/// The server's `--webhook-secret`, in the Standard Webhooks form: `whsec_` and base64 of the
+/// key bytes (here `folio-webhook-test-key`).
+const SECRET: &str = "whsec_Zm9saW8td2ViaG9vay10ZXN0LWtleQ==";
+
+/// What a Standard Webhooks receiver does: recompute `v1,<base64 HMAC-SHA256 of
+/// "{id}.{timestamp}.{body}">` with the key from the secret, compare, and refuse a timestamp
+/// more than 5 minutes from now (a replay).
+fn verify_standard_webhook(call: &Call) {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key = b64.decode(SECRET.strip_prefix("whsec_").unwrap()).unwrap();
+    let id = header(call, "webhook-id").expect("webhook-id");
+    assert!(!id.is_empty());
+    let timestamp: u64 = header(call, "webhook-timestamp")
+        .expect("webhook-timestamp")
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        now.abs_diff(timestamp) <= 300,
+        "stale: {timestamp} at {now}"
+    );
+    let signed = |timestamp: u64| {
+        let mut content = format!("{id}.{timestamp}.").into_bytes();
+        content.extend_from_slice(&call.body);
+        format!("v1,{}", b64.encode(hmac_sha256(&key, &content)))
+    };
+    // The header may list several space-separated signatures (key rotation); one must match.
+    let given = header(call, "webhook-signature").expect("webhook-signature");
+    assert!(
+        given.split(' ').any(|s| s == signed(timestamp)),
+        "{given} is not {}",
+        signed(timestamp)
+    );
+    // The timestamp is part of what is signed: a replay with a fresh one would not verify.
+    assert!(!given.split(' ').any(|s| s == signed(timestamp + 1)));
+}
+
+/// HMAC-SHA256 (RFC 2104) over SHA-256, written out here so the test does not trust the server's
+/// own code.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     let mut k = [0u8; 64];
-    k[..key.len()].copy_from_slice(key.as_bytes());
+    k[..key.len()].copy_from_slice(key);
     let pad = |b: u8| k.iter().map(|x| x ^ b).collect::<Vec<u8>>();
     let inner = Sha256::new()
         .chain_update(pad(0x36))
-        .chain_update(body)
+        .chain_update(message)
         .finalize();
-    let outer = Sha256::new()
+    Sha256::new()
         .chain_update(pad(0x5c))
         .chain_update(inner)
-        .finalize();
-    let hex: String = outer.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256={hex}")
+        .finalize()
+        .into()
+}
+
+#[test]
+fn a_whsec_secret_that_is_not_base64_stops_the_start() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["config", "--webhook-secret", "whsec_not base64!"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--webhook-secret"), "{stderr}");
 }
