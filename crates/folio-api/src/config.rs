@@ -30,6 +30,11 @@ pub struct ApiConfig {
     pub default_dpi: f32,
     /// Largest request body (uploads, multipart conversions), in bytes.
     pub max_body_bytes: usize,
+    /// Most bytes of all stored files together, uploads and results (0 = no quota); beyond it
+    /// uploads and conversions answer 507.
+    pub max_store_bytes: u64,
+    /// Most bytes one conversion may store (0 = no cap); beyond it the conversion fails with 413.
+    pub max_output_bytes: u64,
     /// A request body not fully received in this time answers 408 (slow-loris uploads).
     pub body_timeout: Duration,
     /// A synchronous conversion that takes longer answers 445 (use `async=true`).
@@ -74,6 +79,8 @@ impl Default for ApiConfig {
             limits: Limits::default(),
             default_dpi: 150.0,
             max_body_bytes: 256 * 1024 * 1024,
+            max_store_bytes: 10 * 1024 * 1024 * 1024,
+            max_output_bytes: 1024 * 1024 * 1024,
             body_timeout: Duration::from_secs(300),
             sync_timeout: Duration::from_secs(120),
             job_timeout: Duration::from_secs(30 * 60),

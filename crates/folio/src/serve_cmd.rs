@@ -56,6 +56,14 @@ pub struct ServeArgs {
     /// Largest request body (uploads, multipart conversions), in MiB.
     #[arg(long, env = "FOLIO_MAX_UPLOAD_MIB", default_value_t = 256)]
     pub max_upload_mib: usize,
+    /// Most MiB of all stored files together, uploads and results (0 = no quota). Uploads and
+    /// conversions that would pass it answer 507 (Insufficient Storage).
+    #[arg(long, env = "FOLIO_MAX_STORE_MIB", default_value_t = 10240)]
+    pub max_store_mib: u64,
+    /// Most MiB one conversion may store (0 = no cap); past it the conversion stops, its pages
+    /// are deleted and it fails with 413.
+    #[arg(long, env = "FOLIO_MAX_OUTPUT_MIB", default_value_t = 1024)]
+    pub max_output_mib: u64,
     /// A request line and headers not received within this close the connection (slow clients).
     #[arg(long, env = "FOLIO_HEADER_TIMEOUT_SECS", default_value_t = 30)]
     pub header_timeout_secs: u64,
@@ -250,6 +258,8 @@ impl ServeArgs {
             },
             default_dpi: self.default_dpi,
             max_body_bytes: self.max_upload_mib.saturating_mul(1024 * 1024),
+            max_store_bytes: self.max_store_mib.saturating_mul(1024 * 1024),
+            max_output_bytes: self.max_output_mib.saturating_mul(1024 * 1024),
             body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
             sync_timeout: Duration::from_secs(self.sync_timeout_secs),
             job_timeout: Duration::from_secs(self.job_timeout_secs),

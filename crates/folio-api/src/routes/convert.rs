@@ -16,6 +16,7 @@ use crate::ops::tag_job;
 use crate::params::Params;
 use crate::service::conversion::{ConvertJob, Output, Progress, run};
 use crate::service::naming::{download_url, file_record, iso_time, new_token};
+use crate::service::storage::discard_job_files;
 use crate::{ApiError, AppState};
 
 pub async fn png(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
@@ -51,16 +52,24 @@ async fn convert(state: AppState, output: Output, p: Params) -> Result<Response,
         cancel.clone(),
     );
     let outcome = match tokio::time::timeout(state.config.sync_timeout, work).await {
-        Ok(result) => result?,
+        Ok(result) => result,
         Err(_) => {
             cancel.store(true, Ordering::Relaxed);
-            return Err(ApiError::new(
+            Err(ApiError::new(
                 445,
                 format!(
                     "Timeout error: the conversion did not finish within {} s. Use async=true and poll /job/check, or convert fewer pages.",
                     state.config.sync_timeout.as_secs()
                 ),
-            ));
+            ))
+        }
+    };
+    // The conversion has stopped (a timed-out one was dropped): what it stored is of no use.
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            discard_job_files(&state, &id).await;
+            return Err(e);
         }
     };
     let mut conversion = Conversion {
@@ -105,12 +114,14 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
         .await?;
     job.placeholder = Some(token.clone());
     let params = serde_json::to_value(&job).map_err(|e| ApiError::internal("job parameters", e))?;
+    let (params, secrets) = crate::service::secrets::split(params);
     state
         .jobs
         .enqueue(NewJob {
             id: id.clone(),
             kind: "convert".into(),
             params,
+            secrets,
             expires_at,
         })
         .await?;

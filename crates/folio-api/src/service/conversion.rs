@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::input::{Source, load, source_from_params};
 use super::naming::{download_url, file_key, file_record, sanitize_name, stem};
+use super::storage::OutputBudget;
 use crate::params::Params;
 use crate::{ApiError, AppState};
 
@@ -291,7 +292,7 @@ pub async fn run(
         state.store.put(&file_key(token), body.clone()).await?;
         state
             .files
-            .mark_uploaded(token, body.len() as u64, now_millis())
+            .mark_result_stored(token, body.len() as u64, now_millis())
             .await?;
     }
     Ok(Outcome {
@@ -344,6 +345,7 @@ async fn render_into_store(
     };
     let mut run = state.renderer.start(render_job, bytes).await?;
     let mut urls = Vec::new();
+    let mut budget = OutputBudget::new(state);
     while let Some(event) = next_event(&mut run, cancel, progress).await? {
         match event {
             Event::Page(img) => {
@@ -352,6 +354,7 @@ async fn render_into_store(
                     job.file_name(Some(img.page)),
                 );
                 let size = img.data.len() as u64;
+                budget.admit(state, size).await?;
                 state
                     .store
                     .put(&file_key(&token), Bytes::from(img.data))
@@ -360,14 +363,20 @@ async fn render_into_store(
                 urls.push(download_url(state, &token, &name, expires_at).await?);
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
-            Event::TiffProgress(n) => progress.done.store(n as u32, Ordering::Relaxed),
+            Event::TiffProgress(n) => {
+                progress.done.store(n as u32, Ordering::Relaxed);
+                if let Some(tmp) = &tiff {
+                    budget.admit_total(state, file_size(tmp.path())).await?;
+                }
+            }
             Event::Started { .. } | Event::Text(_) => {}
         }
     }
     if let Some(tmp) = tiff {
         let token = single_file_token(job_id, job);
+        let size = file_size(tmp.path());
+        budget.admit_total(state, size).await?;
         state.store.put_file(&file_key(&token), tmp.path()).await?;
-        let size = std::fs::metadata(tmp.path()).map(|m| m.len()).unwrap_or(0);
         urls.push(single_file_stored(state, job_id, job, &token, size, expires_at).await?);
     }
     Ok(urls)
@@ -396,9 +405,14 @@ async fn text_into_store(
     };
     let mut run = state.renderer.start(text_job, bytes).await?;
     let mut text = String::new();
+    let mut budget = match job.inline && job.placeholder.is_none() {
+        true => OutputBudget::unstored(state),
+        false => OutputBudget::new(state),
+    };
     while let Some(event) = next_event(&mut run, cancel, progress).await? {
         match event {
             Event::Text(page) => {
+                budget.admit(state, page.text.len() as u64 + 1).await?;
                 if page.seq > 0 {
                     text.push('\u{c}');
                 }
@@ -446,6 +460,11 @@ async fn next_event(
     }
 }
 
+/// Size of a file being written, 0 if it cannot be read.
+fn file_size(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
 /// Record a stored result; a re-run after a crash records the same token again, harmlessly.
 async fn record(
     state: &AppState,
@@ -481,7 +500,7 @@ async fn single_file_stored(
 ) -> Result<String, ApiError> {
     let name = job.file_name(None);
     if job.placeholder.is_some() {
-        state.files.mark_uploaded(token, size, now_millis()).await?;
+        state.files.mark_result_stored(token, size, now_millis()).await?;
     } else {
         record(state, job_id, expires_at, token, &name, size).await?;
     }

@@ -96,6 +96,7 @@ pub async fn store_upload(
 ) -> Result<String, ApiError> {
     let token = new_token();
     let size = data.len() as u64;
+    super::storage::check_upload(state, Some(size)).await?;
     state.store.put(&file_key(&token), data).await?;
     state
         .files
