@@ -500,7 +500,10 @@ async fn single_file_stored(
 ) -> Result<String, ApiError> {
     let name = job.file_name(None);
     if job.placeholder.is_some() {
-        state.files.mark_result_stored(token, size, now_millis()).await?;
+        state
+            .files
+            .mark_result_stored(token, size, now_millis())
+            .await?;
     } else {
         record(state, job_id, expires_at, token, &name, size).await?;
     }

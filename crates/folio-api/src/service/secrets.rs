@@ -88,7 +88,8 @@ mod tests {
         let params = json!({ "password": "", "source": { "type": "stored", "token": "t" } });
         assert_eq!(split(params.clone()), (params.clone(), None));
         assert_eq!(merge(params.clone(), None), params);
-        let remote = json!({ "password": "", "source": { "type": "remote", "url": "u", "password": null } });
+        let remote =
+            json!({ "password": "", "source": { "type": "remote", "url": "u", "password": null } });
         assert_eq!(split(remote.clone()), (remote, None));
     }
 }

@@ -630,7 +630,9 @@ pub async fn uploads_never_write_a_jobs_result<H: Harness>(h: &H) {
         ..file("result", now + 60_000)
     };
     repo.insert_file(result).await.unwrap();
-    repo.insert_file(file("upload", now + 60_000)).await.unwrap();
+    repo.insert_file(file("upload", now + 60_000))
+        .await
+        .unwrap();
 
     assert!(!repo.begin_upload("result", now).await.unwrap());
     assert!(!repo.mark_uploaded("result", 5, now).await.unwrap());
@@ -668,7 +670,9 @@ pub async fn stored_bytes_sums_every_recorded_size<H: Harness>(h: &H) {
         state: FileState::Ready,
         ..file(token, expires_at)
     };
-    repo.insert_file(sized("a", 10, now + 60_000)).await.unwrap();
+    repo.insert_file(sized("a", 10, now + 60_000))
+        .await
+        .unwrap();
     repo.insert_file(FileRecord {
         job_id: Some("job".to_owned()),
         ..sized("b", 5_000_000_000, now + 60_000)
@@ -677,7 +681,9 @@ pub async fn stored_bytes_sums_every_recorded_size<H: Harness>(h: &H) {
     .unwrap();
     // Expired but not swept: its bytes are still on disk.
     repo.insert_file(sized("c", 2, now - 1)).await.unwrap();
-    repo.insert_file(file("pending", now + 60_000)).await.unwrap();
+    repo.insert_file(file("pending", now + 60_000))
+        .await
+        .unwrap();
     assert_eq!(repo.stored_bytes().await.unwrap(), 5_000_000_012);
 
     assert!(repo.mark_uploaded("pending", 100, now).await.unwrap());
