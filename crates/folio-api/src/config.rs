@@ -35,6 +35,11 @@ pub struct ApiConfig {
     /// Memory all requests together may use to parse large JSON or form bodies (base64
     /// uploads); past it such requests answer 429.
     pub max_parse_memory_bytes: u64,
+    /// Most bytes of all stored files together, uploads and results (0 = no quota); beyond it
+    /// uploads and conversions answer 507.
+    pub max_store_bytes: u64,
+    /// Most bytes one conversion may store (0 = no cap); beyond it the conversion fails with 413.
+    pub max_output_bytes: u64,
     /// A request body not fully received in this time answers 408 (slow-loris uploads).
     pub body_timeout: Duration,
     /// A synchronous conversion that takes longer answers 445 (use `async=true`).
@@ -84,6 +89,8 @@ impl Default for ApiConfig {
             max_body_bytes: 256 * 1024 * 1024,
             spool_dir: std::env::temp_dir().join("folio-spool"),
             max_parse_memory_bytes: 512 << 20,
+            max_store_bytes: 10 * 1024 * 1024 * 1024,
+            max_output_bytes: 1024 * 1024 * 1024,
             body_timeout: Duration::from_secs(300),
             sync_timeout: Duration::from_secs(120),
             job_timeout: Duration::from_secs(30 * 60),

@@ -58,6 +58,7 @@ impl ApiError {
             452 => "Invalid URL",
             500 => "Internal Server Error",
             503 => "Service Unavailable",
+            507 => "Insufficient Storage",
             _ => "Error",
         }
     }

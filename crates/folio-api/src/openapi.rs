@@ -227,7 +227,7 @@ const JSON: &str = "application/json";
 const ANY: &str = "*/*";
 /// Every way a conversion can fail before or while rendering.
 const CONVERT_ERRORS: &[u16] = &[
-    400, 401, 403, 404, 408, 413, 429, 441, 442, 444, 445, 449, 450, 452,
+    400, 401, 403, 404, 408, 413, 429, 441, 442, 444, 445, 449, 450, 452, 507,
 ];
 
 /// A keyed GET/POST endpoint taking lenient parameters `P` and answering JSON schema `ok`.
@@ -302,7 +302,7 @@ fn endpoints() -> Vec<Endpoint> {
             "Files",
             "A URL to PUT a file to, and the URL it will be served at",
             "Presigned",
-            &[400, 401],
+            &[400, 401, 507],
         ),
         Endpoint {
             path: "/file/upload",
@@ -314,7 +314,7 @@ fn endpoints() -> Vec<Endpoint> {
                 media: &["multipart/form-data"],
             },
             ok: (JSON, Some("Uploaded")),
-            errors: &[400, 401, 408, 413, 429],
+            errors: &[400, 401, 408, 413, 429, 507],
             keyed: true,
             unavailable: None,
         },
@@ -332,7 +332,7 @@ fn endpoints() -> Vec<Endpoint> {
                 ],
             },
             ok: (JSON, Some("Uploaded")),
-            errors: &[400, 401, 408, 413, 429],
+            errors: &[400, 401, 408, 413, 429, 507],
             keyed: true,
             unavailable: None,
         },
@@ -341,7 +341,7 @@ fn endpoints() -> Vec<Endpoint> {
             "Files",
             "Copy a file from another server",
             "Uploaded",
-            &[400, 401, 403, 404, 413, 452],
+            &[400, 401, 403, 404, 413, 452, 507],
         ),
         api::<FileParams>(
             "/file/delete",
@@ -394,7 +394,7 @@ fn endpoints() -> Vec<Endpoint> {
                 media: &["application/octet-stream", "multipart/form-data"],
             },
             ok: (ANY, None),
-            errors: &[400, 403, 404, 408, 413, 429],
+            errors: &[400, 403, 404, 408, 413, 429, 507],
             keyed: false,
             unavailable: None,
         },

@@ -16,6 +16,7 @@ use tokio::sync::watch;
 
 use crate::service::conversion::{ConvertJob, Outcome, Progress, run};
 use crate::service::naming::{download_url, iso_time};
+use crate::service::storage::discard_job_files;
 use crate::{ApiError, AppState};
 
 /// Start `state.config.workers` job workers and the sweeper; they stop when `shutdown` turns true.
@@ -61,13 +62,14 @@ async fn work_loop(state: AppState, worker: String, mut shutdown: watch::Receive
 async fn process(state: &AppState, worker: &str, job: Job) {
     let id = job.id.clone();
     tracing::info!(job = %id, worker, attempt = job.attempts, "job started");
-    let params: ConvertJob = match serde_json::from_value(job.params.clone()) {
+    let params = crate::service::secrets::merge(job.params.clone(), job.secrets.as_ref());
+    let params: ConvertJob = match serde_json::from_value(params) {
         Ok(p) => p,
         Err(e) => {
-            let _ = state
-                .jobs
-                .fail(&id, worker, 500, &format!("Unreadable job parameters: {e}"))
-                .await;
+            let message = format!("Unreadable job parameters: {e}");
+            if let Ok(true) = state.jobs.fail(&id, worker, 500, &message).await {
+                discard_job_files(state, &id).await;
+            }
             return;
         }
     };
@@ -138,6 +140,11 @@ async fn process(state: &AppState, worker: &str, job: Job) {
     };
     match finished {
         Ok(true) => {
+            // Only once the job is ours and over: a run that lost its lease must not delete the
+            // pages the new owner is writing under the same tokens.
+            if outcome == "failed" {
+                discard_job_files(state, &id).await;
+            }
             state.metrics.job_finished(outcome);
             if let Some(url) = params.callback.clone() {
                 crate::service::webhook::notify(state, url, id.clone());

@@ -31,6 +31,7 @@ fn job(id: &str, expires_at: i64) -> NewJob {
         id: id.into(),
         kind: "convert".into(),
         params: serde_json::json!({}),
+        secrets: None,
         expires_at,
     }
 }

@@ -84,6 +84,10 @@ pub struct NewJob {
     pub kind: String,
     /// Everything the worker needs, opaque to the queue.
     pub params: serde_json::Value,
+    /// What the worker needs but nobody should read afterwards (passwords): kept apart from
+    /// `params` and erased when the job ends, so that finished jobs, which linger until they
+    /// expire, hold no credentials.
+    pub secrets: Option<serde_json::Value>,
     /// When the record (and its results) may be swept.
     pub expires_at: i64,
 }
@@ -94,6 +98,9 @@ pub struct Job {
     pub id: String,
     pub kind: String,
     pub params: serde_json::Value,
+    /// [`NewJob::secrets`] while the job is queued or running (also across a requeue); `None`
+    /// once it has ended.
+    pub secrets: Option<serde_json::Value>,
     pub state: JobState,
     /// Times it was claimed (1 on the first run; more after a crash or a lost lease).
     pub attempts: u32,
@@ -135,7 +142,9 @@ pub trait JobQueue: Send + Sync + 'static {
         pages_total: u32,
     ) -> Result<bool, RepoError>;
 
-    /// Mark job `id` `success` with `result`, only if it is running under `worker`.
+    /// Mark job `id` `success` with `result`, only if it is running under `worker`. Like
+    /// [`fail`](JobQueue::fail) and [`abort`](JobQueue::abort), it erases the job's secrets in the
+    /// same statement: no moment exists at which a job has ended and still holds them.
     async fn complete(
         &self,
         id: &str,
@@ -231,18 +240,34 @@ pub trait FileIndex: Send + Sync + 'static {
     /// The record for `token`, if it exists and has not expired at `now`.
     async fn get_file(&self, token: &str, now: i64) -> Result<Option<FileRecord>, RepoError>;
 
-    /// Reserve a `Pending` file for one upload (`Pending → Uploading`). Returns false if it was
-    /// not pending (already used, being uploaded, unknown or expired): a presigned upload URL
-    /// accepts one upload, even when several race for it.
+    /// Reserve a `Pending` client upload for one upload (`Pending → Uploading`). Returns false if
+    /// it was not pending (already used, being uploaded, unknown or expired) or is a job's result:
+    /// a presigned upload URL accepts one upload, even when several race for it, and a result's
+    /// token is a download capability only, never a way to write the result.
     async fn begin_upload(&self, token: &str, now: i64) -> Result<bool, RepoError>;
 
     /// Give a reservation back after a failed upload (`Uploading → Pending`), so the client may
     /// retry with the same URL.
     async fn abort_upload(&self, token: &str) -> Result<bool, RepoError>;
 
-    /// Move a `Pending` or `Uploading` file to `Ready` with its size. Returns false if it was
-    /// neither (already ready, unknown or expired).
+    /// Move a `Pending` or `Uploading` client upload to `Ready` with its size. Returns false if it
+    /// was neither (already ready, unknown or expired) or is a job's result.
     async fn mark_uploaded(&self, token: &str, size: u64, now: i64) -> Result<bool, RepoError>;
+
+    /// Move a job's result (an async placeholder) to `Ready` with its size, once its worker has
+    /// stored the bytes; a re-run after a crash records the size again. Returns false for client
+    /// uploads, unknown and expired files.
+    async fn mark_result_stored(&self, token: &str, size: u64, now: i64)
+    -> Result<bool, RepoError>;
+
+    /// Bytes of every recorded file (uploads and results, expired but not yet swept included;
+    /// pending files count nothing until their size is known): what a store quota is checked
+    /// against.
+    async fn stored_bytes(&self) -> Result<u64, RepoError>;
+
+    /// Remove and return every record of job `job_id`'s files (its pages and its placeholder),
+    /// for a job that failed: their bytes are the caller's to delete.
+    async fn take_job_files(&self, job_id: &str) -> Result<Vec<FileRecord>, RepoError>;
 
     /// Remove the record; returns it if it existed.
     async fn delete_file(&self, token: &str) -> Result<Option<FileRecord>, RepoError>;

@@ -95,6 +95,10 @@ impl PgRepo {
         self.listener.0.abort();
         self.pool.close().await;
     }
+
+    /// Nothing to do at once: the row version that held the secrets is dead and goes with the
+    /// next (auto)vacuum of `jobs`.
+    fn secrets_erased(&self) {}
 }
 
 /// Apply the migrations through a pool of their own and close it, whatever the outcome: should a
@@ -170,8 +174,8 @@ impl_repo!(
     sqlx::Postgres,
     // The notification is delivered when the insert commits, and not at all if it fails.
     enqueue: "WITH inserted AS (
-                  INSERT INTO jobs (id, kind, params, state, created_at, expires_at)
-                  VALUES ($1, $2, $3, 'queued', $4, $5)
+                  INSERT INTO jobs (id, kind, params, state, created_at, expires_at, secrets)
+                  VALUES ($1, $2, $3, 'queued', $4, $5, $6)
                   RETURNING id
               )
               SELECT pg_notify('folio_jobs', '') FROM inserted",

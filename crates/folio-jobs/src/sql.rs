@@ -49,6 +49,7 @@ pub(crate) fn job_from_row(row: &impl RecordRow) -> Result<Job, RepoError> {
         id: text("id")?,
         kind: text("kind")?,
         params: from_json(&text("params")?)?,
+        secrets: row.text("secrets")?.as_deref().map(from_json).transpose()?,
         state: JobState::from_name(&state)
             .ok_or_else(|| RepoError::Database(format!("unknown job state {state:?}")))?,
         attempts: to_int(int("attempts")?, "attempts")?,
@@ -130,11 +131,14 @@ pub(crate) fn insert_err(e: sqlx::Error, id: &str) -> RepoError {
 /// statements:
 ///
 /// - `enqueue`: inserts a queued job from `$1` id, `$2` kind, `$3` params, `$4` now,
-///   `$5` expires_at;
+///   `$5` expires_at, `$6` secrets;
 /// - `claim`: takes the oldest claimable job for `$1` worker with `$2` lease end at `$3` now,
 ///   `RETURNING *`;
 /// - `requeue`: puts running jobs whose lease ended before `$1` back to `queued`; its affected
 ///   row count is the number requeued.
+///
+/// `$repo` also provides `fn secrets_erased(&self)`, called after a job's secrets were set to
+/// NULL, for whatever the backend must do so that the erased values leave its files too.
 macro_rules! impl_repo {
     ($repo:ty, $db:ty, enqueue: $enqueue:expr, claim: $claim:expr, requeue: $requeue:expr $(,)?) => {
         impl $repo {
@@ -149,6 +153,19 @@ macro_rules! impl_repo {
                     .map_err($crate::sql::db_err)?;
                 Ok(done.rows_affected() == 1)
             }
+
+            /// [`changed_one`](Self::changed_one) for a statement that ends a job (and erases
+            /// its secrets).
+            async fn ended<'q>(
+                &self,
+                query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
+            ) -> Result<bool, $crate::RepoError> {
+                let ended = self.changed_one(query).await?;
+                if ended {
+                    self.secrets_erased();
+                }
+                Ok(ended)
+            }
         }
 
         #[async_trait::async_trait]
@@ -160,6 +177,7 @@ macro_rules! impl_repo {
                     .bind($crate::sql::to_json(&job.params)?)
                     .bind($crate::now_millis())
                     .bind(job.expires_at)
+                    .bind(job.secrets.as_ref().map($crate::sql::to_json).transpose()?)
                     .execute(&self.pool)
                     .await
                     .map_err(|e| $crate::sql::insert_err(e, &job.id))?;
@@ -220,10 +238,11 @@ macro_rules! impl_repo {
                 worker: &str,
                 result: serde_json::Value,
             ) -> Result<bool, $crate::RepoError> {
-                self.changed_one(
+                self.ended(
                     sqlx::query(
                         "UPDATE jobs
-                         SET state = 'success', result = $1, finished_at = $2, lease_until = NULL
+                         SET state = 'success', result = $1, finished_at = $2, lease_until = NULL,
+                             secrets = NULL
                          WHERE id = $3 AND state = 'running' AND worker = $4",
                     )
                     .bind($crate::sql::to_json(&result)?)
@@ -241,11 +260,11 @@ macro_rules! impl_repo {
                 code: u16,
                 message: &str,
             ) -> Result<bool, $crate::RepoError> {
-                self.changed_one(
+                self.ended(
                     sqlx::query(
                         "UPDATE jobs
                          SET state = 'failed', error_code = $1, error_message = $2, finished_at = $3,
-                             lease_until = NULL
+                             lease_until = NULL, secrets = NULL
                          WHERE id = $4 AND state = 'running' AND worker = $5",
                     )
                     .bind(i64::from(code))
@@ -260,11 +279,11 @@ macro_rules! impl_repo {
             async fn abort(&self, id: &str, message: &str) -> Result<bool, $crate::RepoError> {
                 // The worker column stays for the record; clearing the lease keeps claim from
                 // reviving it.
-                self.changed_one(
+                self.ended(
                     sqlx::query(
                         "UPDATE jobs
                          SET state = 'aborted', error_message = $1, finished_at = $2,
-                             lease_until = NULL
+                             lease_until = NULL, secrets = NULL
                          WHERE id = $3 AND state IN ('queued', 'running')",
                     )
                     .bind(message)
@@ -373,7 +392,8 @@ macro_rules! impl_repo {
                 self.changed_one(
                     sqlx::query(
                         "UPDATE files SET state = 'uploading'
-                         WHERE token = $1 AND state = 'pending' AND expires_at > $2",
+                         WHERE token = $1 AND state = 'pending' AND expires_at > $2
+                           AND job_id IS NULL",
                     )
                     .bind(token)
                     .bind(now),
@@ -384,7 +404,8 @@ macro_rules! impl_repo {
             async fn abort_upload(&self, token: &str) -> Result<bool, $crate::RepoError> {
                 self.changed_one(
                     sqlx::query(
-                        "UPDATE files SET state = 'pending' WHERE token = $1 AND state = 'uploading'",
+                        "UPDATE files SET state = 'pending'
+                         WHERE token = $1 AND state = 'uploading' AND job_id IS NULL",
                     )
                     .bind(token),
                 )
@@ -401,13 +422,55 @@ macro_rules! impl_repo {
                 self.changed_one(
                     sqlx::query(
                         "UPDATE files SET state = 'ready', size = $1
-                         WHERE token = $2 AND state IN ('pending', 'uploading') AND expires_at > $3",
+                         WHERE token = $2 AND state IN ('pending', 'uploading') AND expires_at > $3
+                           AND job_id IS NULL",
                     )
                     .bind($crate::sql::to_int::<i64, _>(size, "size")?)
                     .bind(token)
                     .bind(now),
                 )
                 .await
+            }
+
+            async fn mark_result_stored(
+                &self,
+                token: &str,
+                size: u64,
+                now: i64,
+            ) -> Result<bool, $crate::RepoError> {
+                self.changed_one(
+                    sqlx::query(
+                        "UPDATE files SET state = 'ready', size = $1
+                         WHERE token = $2 AND state IN ('pending', 'ready') AND expires_at > $3
+                           AND job_id IS NOT NULL",
+                    )
+                    .bind($crate::sql::to_int::<i64, _>(size, "size")?)
+                    .bind(token)
+                    .bind(now),
+                )
+                .await
+            }
+
+            async fn stored_bytes(&self) -> Result<u64, $crate::RepoError> {
+                // PostgreSQL's SUM of BIGINT is NUMERIC: cast back, as both backends decode i64.
+                let total: i64 =
+                    sqlx::query_scalar("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err($crate::sql::db_err)?;
+                $crate::sql::to_int(total, "SUM(size)")
+            }
+
+            async fn take_job_files(
+                &self,
+                job_id: &str,
+            ) -> Result<Vec<$crate::FileRecord>, $crate::RepoError> {
+                let rows = sqlx::query("DELETE FROM files WHERE job_id = $1 RETURNING *")
+                    .bind(job_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::sql::db_err)?;
+                rows.iter().map($crate::sql::file_from_row).collect()
             }
 
             async fn delete_file(

@@ -270,7 +270,7 @@ async fn nodes_starting_together_migrate_once() {
             .fetch_all(&mut conn)
             .await
             .unwrap();
-    assert_eq!(applied, [1]);
+    assert_eq!(applied, [1, 2]);
     for node in nodes {
         h.close(node).await;
     }

@@ -65,6 +65,14 @@ pub struct ServeArgs {
     /// uploads), in MiB; a request that would go past it answers 429.
     #[arg(long, env = "FOLIO_MAX_PARSE_MEMORY_MIB", default_value_t = 512)]
     pub max_parse_memory_mib: u64,
+    /// Most MiB of all stored files together, uploads and results (0 = no quota). Uploads and
+    /// conversions that would pass it answer 507 (Insufficient Storage).
+    #[arg(long, env = "FOLIO_MAX_STORE_MIB", default_value_t = 10240)]
+    pub max_store_mib: u64,
+    /// Most MiB one conversion may store (0 = no cap); past it the conversion stops, its pages
+    /// are deleted and it fails with 413.
+    #[arg(long, env = "FOLIO_MAX_OUTPUT_MIB", default_value_t = 1024)]
+    pub max_output_mib: u64,
     /// A request line and headers not received within this close the connection (slow clients).
     #[arg(long, env = "FOLIO_HEADER_TIMEOUT_SECS", default_value_t = 30)]
     pub header_timeout_secs: u64,
@@ -299,6 +307,8 @@ impl ServeArgs {
                 .unwrap_or_else(|| self.data_dir.join("spool")),
             max_parse_memory_bytes: self.max_parse_memory_mib.saturating_mul(1024 * 1024),
             max_waiting_sync: self.max_waiting_sync,
+            max_store_bytes: self.max_store_mib.saturating_mul(1024 * 1024),
+            max_output_bytes: self.max_output_mib.saturating_mul(1024 * 1024),
             body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
             sync_timeout: Duration::from_secs(self.sync_timeout_secs),
             job_timeout: Duration::from_secs(self.job_timeout_secs),

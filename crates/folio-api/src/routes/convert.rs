@@ -16,6 +16,7 @@ use crate::ops::tag_job;
 use crate::params::Params;
 use crate::service::conversion::{ConvertJob, Output, Progress, run};
 use crate::service::naming::{download_url, file_record, iso_time, new_token};
+use crate::service::storage::discard_job_files;
 use crate::{ApiError, AppState};
 
 pub async fn png(State(s): State<AppState>, P(p): P) -> Result<Response, ApiError> {
@@ -51,7 +52,15 @@ async fn convert(state: AppState, output: Output, p: Params) -> Result<Response,
         Arc::new(AtomicBool::new(false)),
         Some(deadline),
     )
-    .await?;
+    .await;
+    // The conversion has stopped (a timed-out one was dropped): what it stored is of no use.
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            discard_job_files(&state, &id).await;
+            return Err(e);
+        }
+    };
     let mut conversion = Conversion {
         name: job.file_name(None),
         ..Default::default()
@@ -94,12 +103,14 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
         .await?;
     job.placeholder = Some(token.clone());
     let params = serde_json::to_value(&job).map_err(|e| ApiError::internal("job parameters", e))?;
+    let (params, secrets) = crate::service::secrets::split(params);
     state
         .jobs
         .enqueue(NewJob {
             id: id.clone(),
             kind: "convert".into(),
             params,
+            secrets,
             expires_at,
         })
         .await?;

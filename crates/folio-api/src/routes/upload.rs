@@ -14,6 +14,7 @@ use crate::params::multipart_boundary;
 use crate::service::conversion::expiration;
 use crate::service::input::{content_type_for, load, store_upload};
 use crate::service::naming::{download_url, file_record, new_token, sanitize_name, upload_url};
+use crate::service::storage::check_upload;
 use crate::{ApiError, AppState};
 
 /// Standard base64 that does not insist on `=` padding (clients strip it).
@@ -50,6 +51,7 @@ pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Respons
         .and_then(media_type)
         .unwrap_or_else(|| content_type_for(&name).to_string());
     let minutes = expiration(&state, &p)?;
+    check_upload(&state, None).await?;
     let token = new_token();
     let now = now_millis();
     let expires_at = now + minutes.max(state.config.presigned_upload_minutes) as i64 * 60_000;
@@ -91,6 +93,7 @@ pub async fn put(
     let rec = state.files.get_file(&token, now).await?.ok_or_else(|| {
         ApiError::not_found("This upload URL is unknown or has expired: request a new one with /file/upload/get-presigned-url.")
     })?;
+    refuse_result(&rec)?;
     if rec.state != FileState::Pending {
         return Err(ApiError::new(
             403,
@@ -103,6 +106,7 @@ pub async fn put(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    check_upload(&state, content_length(&req)).await?;
     let body = read_body(req, &state).await?;
     let head = body
         .head(512)
@@ -127,6 +131,10 @@ pub async fn put(
         ));
     }
     let size = data.len();
+    if let Err(e) = check_upload(&state, Some(size)).await {
+        let _ = state.files.abort_upload(&token).await;
+        return Err(e);
+    }
     if let Err(e) = data.store(state.store.as_ref(), &rec.key).await {
         let _ = state.files.abort_upload(&token).await;
         return Err(e.into());
@@ -136,6 +144,28 @@ pub async fn put(
         .mark_uploaded(&token, size, now_millis())
         .await?;
     Ok((axum::http::StatusCode::OK, "").into_response())
+}
+
+/// A job's result shares the `/files/<token>/…` form of uploads, but its token only downloads:
+/// writing through it would forge the result.
+fn refuse_result(rec: &FileRecord) -> Result<(), ApiError> {
+    match rec.job_id {
+        Some(_) => Err(ApiError::new(
+            403,
+            "This is a conversion result's URL, not an upload URL: results cannot be written. Request an upload URL with /file/upload/get-presigned-url.",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The body size a request announces, if it does.
+fn content_length(req: &Request) -> Option<u64> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
 }
 
 /// `POST /file/upload` with a multipart `file`.

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::input::{Source, load, source_from_params};
 use super::naming::{download_url, file_key, file_record, new_token, sanitize_name, stem};
+use super::storage::OutputBudget;
 use crate::params::Params;
 use crate::{ApiError, AppState};
 use sha2::Digest;
@@ -422,7 +423,7 @@ async fn convert_loaded(
         state.store.put(&file_key(token), body.clone()).await?;
         state
             .files
-            .mark_uploaded(token, body.len() as u64, now_millis())
+            .mark_result_stored(token, body.len() as u64, now_millis())
             .await?;
     }
     Ok((urls, body, page_count, expires_at))
@@ -526,6 +527,7 @@ async fn render_into_store(
     };
     let mut run = state.renderer.start(render_job, bytes).await?;
     let mut urls = Vec::new();
+    let mut budget = OutputBudget::new(state);
     while let Some(event) = next_event(&mut run, cancel, progress).await? {
         match event {
             Event::Page(img) => {
@@ -534,6 +536,7 @@ async fn render_into_store(
                     job.file_name(Some(img.page)),
                 );
                 let size = img.data.len() as u64;
+                budget.admit(state, size).await?;
                 state
                     .store
                     .put(&file_key(&token), Bytes::from(img.data))
@@ -542,14 +545,20 @@ async fn render_into_store(
                 urls.push(download_url(state, &token, &name, expires_at).await?);
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
-            Event::TiffProgress(n) => progress.done.store(n as u32, Ordering::Relaxed),
+            Event::TiffProgress(n) => {
+                progress.done.store(n as u32, Ordering::Relaxed);
+                if let Some(tmp) = &tiff {
+                    budget.admit_total(state, file_size(tmp.path())).await?;
+                }
+            }
             Event::Started { .. } | Event::Text(_) | Event::Info(_) => {}
         }
     }
     if let Some(tmp) = tiff {
         let token = single_file_token(job_id, job);
+        let size = file_size(tmp.path());
+        budget.admit_total(state, size).await?;
         state.store.put_file(&file_key(&token), tmp.path()).await?;
-        let size = std::fs::metadata(tmp.path()).map(|m| m.len()).unwrap_or(0);
         urls.push(single_file_stored(state, job_id, job, &token, size, expires_at).await?);
     }
     Ok(urls)
@@ -578,9 +587,14 @@ async fn text_into_store(
     };
     let mut run = state.renderer.start(text_job, bytes).await?;
     let mut text = String::new();
+    let mut budget = match job.inline && job.placeholder.is_none() {
+        true => OutputBudget::unstored(state),
+        false => OutputBudget::new(state),
+    };
     while let Some(event) = next_event(&mut run, cancel, progress).await? {
         match event {
             Event::Text(page) => {
+                budget.admit(state, page.text.len() as u64 + 1).await?;
                 if page.seq > 0 {
                     text.push('\u{c}');
                 }
@@ -628,6 +642,11 @@ async fn next_event(
     }
 }
 
+/// Size of a file being written, 0 if it cannot be read.
+fn file_size(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
 /// Record a stored result; a re-run after a crash records the same token again, harmlessly.
 async fn record(
     state: &AppState,
@@ -663,7 +682,10 @@ async fn single_file_stored(
 ) -> Result<String, ApiError> {
     let name = job.file_name(None);
     if job.placeholder.is_some() {
-        state.files.mark_uploaded(token, size, now_millis()).await?;
+        state
+            .files
+            .mark_result_stored(token, size, now_millis())
+            .await?;
     } else {
         record(state, job_id, expires_at, token, &name, size).await?;
     }

@@ -96,6 +96,7 @@ pub async fn store_upload(
 ) -> Result<String, ApiError> {
     let token = new_token();
     let size = data.len();
+    super::storage::check_upload(state, Some(size)).await?;
     data.store(state.store.as_ref(), &file_key(&token)).await?;
     state
         .files

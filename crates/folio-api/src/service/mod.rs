@@ -4,5 +4,7 @@ pub mod conversion;
 pub mod fetch;
 pub mod input;
 pub mod naming;
+pub mod secrets;
 pub mod status;
+pub mod storage;
 pub mod webhook;

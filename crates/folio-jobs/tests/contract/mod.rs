@@ -49,6 +49,10 @@ macro_rules! contract_tests {
             file_records_round_trip_and_reject_duplicates,
             expired_files_are_hidden_and_cannot_be_uploaded,
             take_expired_files_removes_and_returns_them,
+            secrets_live_while_a_job_runs_and_die_with_it,
+            uploads_never_write_a_jobs_result,
+            stored_bytes_sums_every_recorded_size,
+            take_job_files_removes_one_jobs_files,
         );
     };
     (@each $setup:path; $($name:ident $(($($flavor:tt)*))?,)*) => {
@@ -70,6 +74,7 @@ pub fn new_job(id: &str) -> NewJob {
         id: id.to_owned(),
         kind: "convert".to_owned(),
         params: json!({ "url": format!("https://example.com/{id}.pdf"), "pages": [1, 2] }),
+        secrets: None,
         expires_at: now_millis() + 3_600_000,
     }
 }
@@ -572,4 +577,151 @@ pub async fn take_expired_files_removes_and_returns_them<H: Harness>(h: &H) {
     assert!(repo.take_expired_files(now).await.unwrap().is_empty());
     assert!(repo.delete_file("old1").await.unwrap().is_none());
     assert!(repo.get_file("live", now).await.unwrap().is_some());
+}
+
+pub async fn secrets_live_while_a_job_runs_and_die_with_it<H: Harness>(h: &H) {
+    let repo = h.open().await;
+    let secret = |id: &str| NewJob {
+        secrets: Some(json!({ "password": format!("pw-{id}") })),
+        ..new_job(id)
+    };
+    for id in ["done", "failed", "aborted-running", "aborted-queued"] {
+        repo.enqueue(secret(id)).await.unwrap();
+    }
+    let queued = repo.get("done").await.unwrap().unwrap();
+    assert_eq!(queued.secrets, Some(json!({ "password": "pw-done" })));
+
+    // Running, and running again after a lapsed lease: the worker still needs them.
+    repo.claim("w1", Duration::from_millis(1))
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(repo.requeue_expired(now_millis()).await.unwrap(), 1);
+    for _ in 0..3 {
+        let running = repo.claim("w2", LEASE).await.unwrap().unwrap();
+        assert_eq!(running.state, JobState::Running);
+        let want = format!("pw-{}", running.id);
+        assert_eq!(running.secrets, Some(json!({ "password": want })));
+    }
+
+    assert!(repo.complete("done", "w2", json!({})).await.unwrap());
+    assert!(repo.fail("failed", "w2", 441, "wrong").await.unwrap());
+    assert!(repo.abort("aborted-running", "stop").await.unwrap());
+    assert!(repo.abort("aborted-queued", "stop").await.unwrap());
+    for id in ["done", "failed", "aborted-running", "aborted-queued"] {
+        let ended = repo.get(id).await.unwrap().unwrap();
+        assert!(ended.state.is_final(), "{id}: {:?}", ended.state);
+        assert_eq!(ended.secrets, None, "{id} kept its secrets");
+        assert_eq!(ended.params, new_job(id).params, "{id} lost its params");
+    }
+    // Also across a restart: erased, not merely hidden.
+    h.close(repo).await;
+    let repo = h.open().await;
+    assert_eq!(repo.get("done").await.unwrap().unwrap().secrets, None);
+    h.close(repo).await;
+}
+
+pub async fn uploads_never_write_a_jobs_result<H: Harness>(h: &H) {
+    let repo = h.open().await;
+    let now = now_millis();
+    let result = FileRecord {
+        job_id: Some("job-1".to_owned()),
+        ..file("result", now + 60_000)
+    };
+    repo.insert_file(result).await.unwrap();
+    repo.insert_file(file("upload", now + 60_000))
+        .await
+        .unwrap();
+
+    assert!(!repo.begin_upload("result", now).await.unwrap());
+    assert!(!repo.mark_uploaded("result", 5, now).await.unwrap());
+    assert!(!repo.abort_upload("result").await.unwrap());
+    assert_eq!(
+        repo.get_file("result", now).await.unwrap().unwrap().state,
+        FileState::Pending
+    );
+    // The worker's own way in, which in turn refuses client uploads.
+    assert!(!repo.mark_result_stored("upload", 5, now).await.unwrap());
+    assert!(repo.mark_result_stored("result", 7, now).await.unwrap());
+    let stored = repo.get_file("result", now).await.unwrap().unwrap();
+    assert_eq!((stored.state, stored.size), (FileState::Ready, Some(7)));
+    // A re-run after a crash records its bytes again; an expired result is not revived.
+    assert!(repo.mark_result_stored("result", 8, now).await.unwrap());
+    assert!(
+        !repo
+            .mark_result_stored("result", 9, now + 60_000)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        repo.get_file("result", now).await.unwrap().unwrap().size,
+        Some(8)
+    );
+    assert!(repo.begin_upload("upload", now).await.unwrap());
+}
+
+pub async fn stored_bytes_sums_every_recorded_size<H: Harness>(h: &H) {
+    let repo = h.open().await;
+    let now = now_millis();
+    assert_eq!(repo.stored_bytes().await.unwrap(), 0);
+    let sized = |token: &str, size: u64, expires_at: i64| FileRecord {
+        size: Some(size),
+        state: FileState::Ready,
+        ..file(token, expires_at)
+    };
+    repo.insert_file(sized("a", 10, now + 60_000))
+        .await
+        .unwrap();
+    repo.insert_file(FileRecord {
+        job_id: Some("job".to_owned()),
+        ..sized("b", 5_000_000_000, now + 60_000)
+    })
+    .await
+    .unwrap();
+    // Expired but not swept: its bytes are still on disk.
+    repo.insert_file(sized("c", 2, now - 1)).await.unwrap();
+    repo.insert_file(file("pending", now + 60_000))
+        .await
+        .unwrap();
+    assert_eq!(repo.stored_bytes().await.unwrap(), 5_000_000_012);
+
+    assert!(repo.mark_uploaded("pending", 100, now).await.unwrap());
+    assert_eq!(repo.stored_bytes().await.unwrap(), 5_000_000_112);
+    repo.delete_file("b").await.unwrap();
+    repo.take_expired_files(now).await.unwrap();
+    assert_eq!(repo.stored_bytes().await.unwrap(), 110);
+}
+
+pub async fn take_job_files_removes_one_jobs_files<H: Harness>(h: &H) {
+    let repo = h.open().await;
+    let now = now_millis();
+    let of = |token: &str, job: Option<&str>| FileRecord {
+        job_id: job.map(str::to_owned),
+        ..file(token, now + 60_000)
+    };
+    for (token, job) in [
+        ("j1p0", Some("j1")),
+        ("j1p1", Some("j1")),
+        ("j1-placeholder", Some("j1")),
+        ("j2p0", Some("j2")),
+        ("upload", None),
+    ] {
+        repo.insert_file(of(token, job)).await.unwrap();
+    }
+
+    let mut taken: Vec<String> = repo
+        .take_job_files("j1")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.token)
+        .collect();
+    taken.sort();
+    assert_eq!(taken, ["j1-placeholder", "j1p0", "j1p1"]);
+    assert!(repo.get_file("j1p0", now).await.unwrap().is_none());
+    assert!(repo.take_job_files("j1").await.unwrap().is_empty());
+    assert!(repo.take_job_files("missing").await.unwrap().is_empty());
+    assert!(repo.get_file("j2p0", now).await.unwrap().is_some());
+    assert!(repo.get_file("upload", now).await.unwrap().is_some());
 }
