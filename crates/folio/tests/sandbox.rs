@@ -340,6 +340,8 @@ fn an_idle_worker_gives_its_memory_back() {
         now < 64,
         "the idle worker keeps {now} MiB (peak {peak} MiB)"
     );
+}
+
 #[test]
 fn workers_do_not_inherit_the_servers_secrets() {
     let secrets = [
