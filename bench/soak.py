@@ -19,7 +19,9 @@ Beside them, attacker threads (same counting, their own kinds) run until the end
   nosniff`, a `Content-Security-Policy` with `sandbox` and, if served as HTML/SVG/XML,
   `Content-Disposition: attachment`, else unexpected; the "info bomb" (catalog, page tree, page and Info each alone in a Flate
   /Type/ObjStm inflating to INFO_BOMB_MIB MiB: the object, then spaces; xref stream /W[1 4 2],
-  type-2 rows; /pdf/info → 200 or 442); an async job's result token, and a sync result's page
+  type-2 rows; /pdf/info → 200 or 442); a PUT declaring Content-Length 8 GiB and sending
+  nothing (413 at once); HEAD of a conversion of the nested-forms bomb (200 within 2 s: no
+  work); an async job's result token, and a sync result's page
   tokens, used as upload tokens (PUT /file/upload/put/<token>/x → 403 or 404, while the job runs
   and after);
 - SLOW_CLIENTS `slow-source` threads: sync conversions of url=http://127.0.0.1:<port>/slow.pdf, a
@@ -240,6 +242,10 @@ def attack_round(s, bomb):
     ct, name, data = random.choice(ACTIVE[:2])  # ... and by a multipart upload's name
     r = req(s, "active-multipart", "POST", f"{BASE}/file/upload", {200}, files={"file": (name, data, ct)})
     if r: req(s, "active-get", "GET", r.json()["url"], {200}, api=False, check=inert)
+    declared_too_big(s)
+    u = upload(s, "laughs.pdf", BOMBS["bomb-laughs"][0])  # HEAD answers without rendering
+    if u: req(s, "head-convert", "HEAD", f"{BASE}/pdf/convert/to/png", {200}, api=False, params={"url": u},
+              check=lambda r: None if r.elapsed.total_seconds() < 2 else f"HEAD took {r.elapsed.total_seconds():.1f} s: it did the work")
     u = upload(s, "info-bomb.pdf", bomb)
     if u: req(s, "info-bomb", "GET", f"{BASE}/pdf/info", {200, 442} | BUSY, params={"url": u})
     u = upload(s, "small.pdf", SMALL)  # result tokens are not upload tokens
@@ -254,6 +260,21 @@ def attack_round(s, bomb):
         r = req(s, "token-sync", "GET", f"{BASE}/pdf/convert/to/png", {200} | BUSY, params={"url": u})
         for v in (r.json().get("urls") or [])[:2] if r and r.status_code == 200 else []:
             req(s, "result-token-put", "PUT", put_url(v), {403, 404}, data=b"<script>alert(1)</script>")
+
+def declared_too_big(s):
+    """A PUT declaring 8 GiB (over any body limit) and sending none of it: 413 at once."""
+    global n_requests
+    r = req(s, "huge-presign", "GET", f"{BASE}/file/upload/get-presigned-url", {200}, params={"name": "huge.bin"})
+    if not r: return
+    host, port = BASE.split("//", 1)[1].rsplit(":", 1); t0 = time.perf_counter(); code, err = "conn-error", None
+    try:
+        with socket.create_connection((host, int(port)), timeout=10) as c:
+            c.sendall(f"PUT /{r.json()['presignedUrl'].split('/', 3)[3]} HTTP/1.1\r\nHost: x\r\nContent-Length: {8 << 30}\r\n\r\n".encode())
+            code = int(c.recv(4096).split(b" ", 2)[1])
+    except (OSError, ValueError, IndexError) as e: err = f"{type(e).__name__}: {e}"
+    with lock:
+        n_requests += 1; kinds["declared-too-big"] += 1; codes[code] += 1; lat["declared-too-big"].append((time.perf_counter() - t0) * 1000)
+        if code != 413: unexpected.append(f"[declared-too-big] PUT with Content-Length 8 GiB -> {code} {err or ''}")
 
 def attacker(end):
     s, bomb = requests.Session(), info_bomb(INFO_BOMB_MIB)
