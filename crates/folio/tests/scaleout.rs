@@ -369,8 +369,16 @@ fn two_hundred_jobs_through_two_nodes() {
         assert_eq!(job, other, "/job/check differs between nodes");
         let urls = job["urls"].as_array().unwrap();
         assert_eq!(urls.len(), 1, "{job}");
-        // Page files are named after the job: a second run would have written the same ones.
-        assert!(urls[0].as_str().unwrap().contains(&format!("/files/{id}p")));
+        // Page files live under a token derived from the job's secret seed: a second run would
+        // write the same ones, yet the token does not reveal (or follow from) the job id.
+        let token = urls[0].as_str().unwrap().split("/files/").nth(1).unwrap();
+        let token = token.split('/').next().unwrap();
+        assert!(
+            token.len() == 32
+                && token.bytes().all(|b| b.is_ascii_hexdigit())
+                && !token.contains(id.as_str()),
+            "{token}"
+        );
         checked += download_pages(&job, Some(&nodes[i % 2])).len();
     }
     assert_eq!(checked, 200);
