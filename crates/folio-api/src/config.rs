@@ -63,6 +63,8 @@ pub struct ApiConfig {
     /// Ranges and host names fetched from although refused by default (loopback, private,
     /// link-local…): for intranet servers holding the PDFs.
     pub fetch_allow: AllowList,
+    /// Web origins whose pages may call the API from a browser (CORS): `["*"]` any, empty none.
+    pub cors_origins: Vec<String>,
     /// Seconds between expiry sweeps.
     pub sweep_interval: Duration,
     /// Secret of the Standard Webhooks signature on webhook calls (`whsec_<base64>` or plain
@@ -102,6 +104,7 @@ impl Default for ApiConfig {
             job_lease: Duration::from_secs(30),
             fetch_timeout: Duration::from_secs(60),
             fetch_allow: AllowList::default(),
+            cors_origins: vec!["*".into()],
             sweep_interval: Duration::from_secs(60),
             webhook_secret: None,
             webhook_attempts: 5,

@@ -10,6 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::service::fetch::FETCH_MARK;
+
 /// Every answer: no MIME sniffing, never framed by another site, no token-bearing URL leaked in
 /// a `Referer`.
 pub async fn security_headers(req: Request, next: Next) -> Response {
@@ -95,6 +97,20 @@ pub async fn head_without_work(req: Request, next: Next) -> Response {
         let mut resp = crate::json_response(axum::http::StatusCode::OK, &());
         *resp.body_mut() = axum::body::Body::empty();
         return resp.into_response();
+    }
+    next.run(req).await
+}
+
+/// An API call made by a Folio input fetcher (it carries [`FETCH_MARK`]) is refused unless it
+/// downloads a stored file: a conversion's `url` must name a document, not another call.
+pub async fn refuse_fetch_loops(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let download = path.starts_with("/files/") || path.starts_with("/file/upload/put/");
+    if req.headers().contains_key(FETCH_MARK) && !download {
+        return crate::ApiError::bad_request(
+            "This request came from a Folio server fetching an input URL, and that URL names one of Folio's own API calls. An input URL must name a document (a /files/ URL or another server's file), not a conversion.",
+        )
+        .into_response();
     }
     next.run(req).await
 }

@@ -43,6 +43,8 @@ pub struct Inner {
     pub renders: tokio::sync::Semaphore,
     /// Synchronous requests waiting for a render slot now (bounded by `max_waiting_sync`).
     pub sync_waiting: std::sync::atomic::AtomicUsize,
+    /// Bytes of uploads admitted under the store quota and still being written on this node.
+    pub storing: std::sync::atomic::AtomicU64,
     /// Client for fetching `url` inputs from other servers.
     pub http: reqwest::Client,
     /// Runs conversions (in worker processes, under the page time budget).
@@ -79,6 +81,7 @@ impl AppState {
             files,
             renders,
             sync_waiting: Default::default(),
+            storing: Default::default(),
             http,
             renderer,
             metrics: ops::Metrics::default(),

@@ -215,23 +215,29 @@ impl Params {
         Ok(())
     }
 
+    /// A JSON body's top-level members. Values are borrowed as raw text, not built into a
+    /// `serde_json::Value` tree: a tree costs tens of bytes per array element, so a 64 MiB body of
+    /// `[0,0,…]` would need gigabytes, while raw text costs what the body does. Strings are
+    /// unescaped; arrays and objects (`profiles` as an object) are kept as their JSON text.
     fn merge_json(&mut self, body: &[u8]) -> Result<(), ApiError> {
-        let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        use serde_json::value::RawValue;
+        let invalid = |e: serde_json::Error| {
             ApiError::bad_request(format!("The request body is not valid JSON: {e}."))
-        })?;
-        let serde_json::Value::Object(map) = value else {
+        };
+        let value: &RawValue = serde_json::from_slice(body).map_err(invalid)?;
+        if !value.get().starts_with('{') {
             return Err(ApiError::bad_request(
                 "The JSON body must be an object of parameters.",
             ));
-        };
+        }
+        let map: std::collections::BTreeMap<String, &RawValue> =
+            serde_json::from_str(value.get()).map_err(invalid)?;
         for (k, v) in map {
-            let text = match v {
-                serde_json::Value::Null => continue,
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Bool(b) => b.to_string(),
-                serde_json::Value::Number(n) => n.to_string(),
-                // `profiles` may be sent as an object rather than a string.
-                other => other.to_string(),
+            let raw = v.get();
+            let text = match raw.as_bytes()[0] {
+                b'n' => continue,
+                b'"' => serde_json::from_str::<String>(raw).map_err(invalid)?,
+                _ => raw.to_string(),
             };
             self.set(&k, text);
         }

@@ -39,9 +39,14 @@ const CLOSE_GRACE: Duration = Duration::from_secs(5);
 pub struct Limits {
     /// Connections open at once; beyond them new ones wait in the listen backlog.
     pub max_connections: usize,
+    /// Connections one client (an IPv4 address, an IPv6 /64) may have open at once, 0 = no cap;
+    /// beyond it its new connections are closed as soon as accepted, so that one client cannot
+    /// take every slot of the cap above.
+    pub max_per_client: usize,
     /// A connection with no request in flight for this long is closed.
     pub idle_timeout: Duration,
-    /// An HTTP/1 request line and headers must arrive within this.
+    /// An HTTP/1 request line and headers must arrive within this; a connection's first request
+    /// must begin within it too (HTTP/1 and HTTP/2).
     pub header_timeout: Duration,
 }
 
@@ -65,6 +70,7 @@ pub async fn serve(
         .max_concurrent_streams(H2_MAX_STREAMS)
         .max_header_list_size(H2_MAX_HEADER_LIST);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let clients = Clients::default();
     let mut open = JoinSet::new();
     let mut warned_full: Option<Instant> = None;
     let deadline = loop {
@@ -83,9 +89,9 @@ pub async fn serve(
             );
             warned_full = Some(Instant::now());
         }
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors and the like: pause instead of spinning.
                     tracing::warn!(%e, "accepting a connection failed");
@@ -96,9 +102,14 @@ pub async fn serve(
             deadline = deadline_of(&mut shutdown) => break deadline,
         };
         while open.try_join_next().is_some() {}
+        let Some(client) = clients.enter(peer.ip(), limits.max_per_client) else {
+            // Dropping the stream closes it: this client holds its share of the cap already.
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let (activity, watch_activity) = watch::channel(Busy {
             in_flight: 0,
+            requests: 0,
             since: Instant::now(),
         });
         let service = Tracked {
@@ -111,9 +122,9 @@ pub async fn serve(
         open.spawn(one_connection(
             conn,
             watch_activity,
-            limits.idle_timeout,
+            limits,
             shutdown.clone(),
-            slot,
+            (slot, client),
         ));
     };
     drop(listener);
@@ -138,22 +149,27 @@ async fn deadline_of(shutdown: &mut watch::Receiver<Option<Instant>>) -> Instant
     }
 }
 
-/// Drive one connection to its end: closed by the client, idle past `idle_timeout`, or told to
-/// close at shutdown. `_slot` is its place under the connection cap, freed when it ends.
+/// Drive one connection to its end: closed by the client, idle past `idle_timeout` (no first
+/// request within `header_timeout`), or told to close at shutdown. `_slot` is its place under
+/// the connection caps, freed when it ends.
 async fn one_connection(
     conn: Connection,
     mut activity: watch::Receiver<Busy>,
-    idle_timeout: Duration,
+    limits: Limits,
     mut shutdown: watch::Receiver<Option<Instant>>,
-    _slot: tokio::sync::OwnedSemaphorePermit,
+    _slot: (tokio::sync::OwnedSemaphorePermit, ClientSlot),
 ) {
     let mut conn = std::pin::pin!(conn);
     // Since when the connection has been told to close.
     let mut closing: Option<Instant> = None;
     loop {
-        let (wait, from) = match closing {
-            None => (idle_timeout, None),
-            Some(at) => (CLOSE_GRACE, Some(at)),
+        let (first, wait, from) = match closing {
+            None => (
+                limits.header_timeout.min(limits.idle_timeout),
+                limits.idle_timeout,
+                None,
+            ),
+            Some(at) => (CLOSE_GRACE, CLOSE_GRACE, Some(at)),
         };
         tokio::select! {
             ended = conn.as_mut() => {
@@ -162,7 +178,7 @@ async fn one_connection(
                 }
                 return;
             }
-            () = idle_for(&mut activity, wait, from) => {
+            () = idle_for(&mut activity, first, wait, from) => {
                 if closing.is_some() {
                     // Told to close and still open with nothing in flight: drop it.
                     return;
@@ -187,20 +203,28 @@ type Connection = hyper_util::server::conn::auto::Connection<
     TokioExecutor,
 >;
 
-/// Requests in flight on one connection, and since when that number last changed.
+/// Requests in flight on one connection, how many it has had, and since when the number in
+/// flight last changed.
 #[derive(Debug, Clone, Copy)]
 struct Busy {
     in_flight: usize,
+    requests: u64,
     since: Instant,
 }
 
-/// Returns once no request has been in flight for `timeout`, counted from the last request's
-/// end (or the connection's start) but not from before `from`. Bytes alone do not count: an
-/// HTTP/2 client sending only pings is idle.
-async fn idle_for(activity: &mut watch::Receiver<Busy>, timeout: Duration, from: Option<Instant>) {
+/// Returns once no request has been in flight for `timeout` (`first` before the connection's
+/// first request), counted from the last request's end (or the connection's start) but not from
+/// before `from`. Bytes alone do not count: an HTTP/2 client sending only pings is idle.
+async fn idle_for(
+    activity: &mut watch::Receiver<Busy>,
+    first: Duration,
+    timeout: Duration,
+    from: Option<Instant>,
+) {
     loop {
         let busy = *activity.borrow_and_update();
         if busy.in_flight == 0 {
+            let timeout = if busy.requests == 0 { first } else { timeout };
             let since = from.map_or(busy.since, |from| busy.since.max(from));
             tokio::select! {
                 () = tokio::time::sleep_until(since + timeout) => return,
@@ -220,7 +244,10 @@ struct InFlight(Arc<watch::Sender<Busy>>);
 
 impl InFlight {
     fn start(activity: &Arc<watch::Sender<Busy>>) -> Self {
-        activity.send_modify(|b| b.in_flight += 1);
+        activity.send_modify(|b| {
+            b.in_flight += 1;
+            b.requests += 1;
+        });
         Self(activity.clone())
     }
 }
@@ -286,5 +313,93 @@ impl HttpBody for TrackedBody {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+/// Open connections per client, for [`Limits::max_per_client`].
+#[derive(Clone, Default)]
+struct Clients(Arc<std::sync::Mutex<ClientCounts>>);
+
+#[derive(Default)]
+struct ClientCounts {
+    open: std::collections::HashMap<std::net::IpAddr, usize>,
+    /// When a refusal was last logged: once a minute at most, a flood of them is one line.
+    warned: Option<Instant>,
+}
+
+impl Clients {
+    /// A place for one more connection of the client at `ip`, if it has fewer than `cap` (0 = no
+    /// cap). IPv6 clients are counted by /64: one host usually holds a whole /64.
+    fn enter(&self, ip: std::net::IpAddr, cap: usize) -> Option<ClientSlot> {
+        if cap == 0 {
+            return Some(ClientSlot(None));
+        }
+        let key = client_key(ip);
+        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let ClientCounts { open, warned } = &mut *counts;
+        let n = open.entry(key).or_default();
+        if *n >= cap {
+            if warned.is_none_or(|at| at.elapsed() > Duration::from_secs(60)) {
+                tracing::warn!(client = %key, cap, "a client reached --max-connections-per-client; its new connections are closed");
+                *warned = Some(Instant::now());
+            }
+            return None;
+        }
+        *n += 1;
+        Some(ClientSlot(Some((self.clone(), key))))
+    }
+}
+
+fn client_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.into(),
+            None => std::net::Ipv6Addr::from(v6.to_bits() & !u128::from(u64::MAX)).into(),
+        },
+        v4 => v4,
+    }
+}
+
+/// One connection's place under its client's cap, freed when dropped.
+struct ClientSlot(Option<(Clients, std::net::IpAddr)>);
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        if let Some((clients, key)) = self.0.take() {
+            let mut counts = clients.0.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(n) = counts.open.get_mut(&key) {
+                *n -= 1;
+                if *n == 0 {
+                    counts.open.remove(&key);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clients_are_counted_by_address_and_ipv6_prefix() {
+        let clients = Clients::default();
+        let a: std::net::IpAddr = "2001:db8::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8::ffff:2".parse().unwrap();
+        let c: std::net::IpAddr = "2001:db8:0:1::1".parse().unwrap();
+        let first = clients.enter(a, 2).unwrap();
+        let _second = clients.enter(b, 2).unwrap();
+        assert!(clients.enter(a, 2).is_none(), "same /64: over the cap");
+        assert!(clients.enter(c, 2).is_some(), "another /64");
+        drop(first);
+        assert!(clients.enter(b, 2).is_some(), "a place was freed");
+        let v4: std::net::IpAddr = "10.0.0.1".parse().unwrap();
+        let mapped: std::net::IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        let _v4 = clients.enter(v4, 1).unwrap();
+        assert!(
+            clients.enter(mapped, 1).is_none(),
+            "a mapped address is its IPv4 client"
+        );
+        assert!(clients.enter(v4, 0).is_some(), "0 = no cap");
     }
 }

@@ -80,6 +80,11 @@ pub struct ServeArgs {
     /// listen backlog until others close.
     #[arg(long, env = "FOLIO_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+    /// Connections one client address (IPv6: one /64) may have open at once, 0 = no cap; its
+    /// further connections are closed at once. Behind a load balancer every connection comes
+    /// from the balancer: raise it to --max-connections or set 0 there.
+    #[arg(long, env = "FOLIO_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 128)]
+    pub max_connections_per_client: usize,
     /// A connection with no request in flight for this long is closed (HTTP/2 with a GOAWAY),
     /// also one that never sends a byte.
     #[arg(long, env = "FOLIO_IDLE_TIMEOUT_SECS", default_value_t = 60)]
@@ -133,6 +138,17 @@ pub struct ServeArgs {
     /// `10.0.0.0/8,intranet.example`.
     #[arg(long, env = "FOLIO_FETCH_ALLOW", value_delimiter = ',')]
     pub fetch_allow: Vec<String>,
+    /// Comma-separated web origins whose pages may call the API from a browser (CORS), e.g.
+    /// `https://app.example`; `*` = any page (as PDF.co), `none` = no cross-origin calls. Keys in
+    /// a header are never sent by a browser on its own, but a server without keys answers any
+    /// page its users visit: name the origins there.
+    #[arg(
+        long,
+        env = "FOLIO_CORS_ORIGINS",
+        value_delimiter = ',',
+        default_value = "*"
+    )]
+    pub cors_origins: Vec<String>,
     /// Where pages render: `process` (supervised worker processes: a runaway page is killed at
     /// --page-timeout-secs and memory is capped by --render-memory-mib) or `inline` (threads of
     /// the server: no process overhead, but a runaway page cannot be stopped).
@@ -282,6 +298,21 @@ impl ServeArgs {
         // Empty entries (an empty variable, a trailing comma) are skipped, not refused.
         let fetch_allow = AllowList::parse(&self.fetch_allow.join(","))
             .map_err(|e| anyhow::anyhow!("--fetch-allow: {e}"))?;
+        let cors_origins: Vec<String> = self
+            .cors_origins
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_string())
+            .filter(|o| !o.is_empty() && !o.eq_ignore_ascii_case("none"))
+            .collect();
+        for origin in cors_origins.iter().filter(|o| *o != "*") {
+            let url = url::Url::parse(origin).ok().filter(|u| {
+                matches!(u.scheme(), "http" | "https") && u.host().is_some() && u.path() == "/"
+            });
+            anyhow::ensure!(
+                url.is_some() && !origin.ends_with('/'),
+                "--cors-origins: '{origin}' is not an origin (scheme://host[:port], e.g. https://app.example)"
+            );
+        }
         Ok(ApiConfig {
             public_url,
             api_keys: self
@@ -319,6 +350,7 @@ impl ServeArgs {
             job_lease: Duration::from_secs(self.job_lease_secs),
             fetch_timeout: Duration::from_secs(self.fetch_timeout_secs),
             fetch_allow,
+            cors_origins,
             sweep_interval: Duration::from_secs(self.sweep_interval_secs.max(1)),
             presigned_downloads: self.backends.presigned_downloads(),
             webhook_secret: self.webhook_secret.clone().filter(|s| !s.is_empty()),
@@ -393,6 +425,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     });
     let limits = connections::Limits {
         max_connections: args.max_connections,
+        max_per_client: args.max_connections_per_client,
         idle_timeout: Duration::from_secs(args.idle_timeout_secs),
         header_timeout: Duration::from_secs(args.header_timeout_secs.max(1)),
     };

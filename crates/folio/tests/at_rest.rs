@@ -15,24 +15,6 @@ fn good_pdf() -> Vec<u8> {
     std::fs::read(fixture("qpdf-rotated.pdf")).unwrap()
 }
 
-/// Regular files under the store's directory (`<data dir>/files`): every stored upload, page and
-/// placeholder that has bytes.
-fn stored_files(s: &Server) -> usize {
-    fn count(dir: &Path) -> usize {
-        std::fs::read_dir(dir).map_or(0, |entries| {
-            entries
-                .flatten()
-                .map(|e| match e.file_type() {
-                    Ok(t) if t.is_dir() => count(&e.path()),
-                    Ok(t) if t.is_file() => 1,
-                    _ => 0,
-                })
-                .sum()
-        })
-    }
-    count(&s.data_dir.join("files"))
-}
-
 fn put(url: &str, body: Vec<u8>) -> u16 {
     client()
         .put(url)
@@ -140,11 +122,11 @@ fn uploads_past_the_store_quota_answer_507_and_store_nothing() {
     assert_eq!(put(presigned_url, vec![1u8; 512 * 1024 + 1]), 507);
     let (st, j) = post_pdf(&s, "/pdf/convert/to/png", vec![1u8; 600 * 1024], &[]);
     assert_eq!(st, 507, "{j}");
-    assert_eq!(stored_files(&s), 1);
+    assert_eq!(s.stored_files(), 1);
 
     // Exactly full is allowed; then even a presigned URL (an upload of unknown size) is refused.
     assert_eq!(put(presigned_url, half), 200);
-    assert_eq!(stored_files(&s), 2);
+    assert_eq!(s.stored_files(), 2);
     let (st, j) = s.get_json("/file/upload/get-presigned-url?name=c.bin");
     assert_eq!(st, 507, "{j}");
     let r = client()
@@ -153,7 +135,42 @@ fn uploads_past_the_store_quota_answer_507_and_store_nothing() {
         .send()
         .unwrap();
     assert_eq!(r.status().as_u16(), 507);
-    assert_eq!(stored_files(&s), 2);
+    assert_eq!(s.stored_files(), 2);
+}
+
+#[test]
+fn parallel_uploads_cannot_pass_the_quota_together() {
+    let s = Server::start(&["--max-store-mib", "50"]);
+    let size = 20usize << 20;
+    let start = std::sync::Barrier::new(8);
+    let codes: Vec<u16> = std::thread::scope(|scope| {
+        let uploads: Vec<_> = (0..8)
+            .map(|i| {
+                let (s, start) = (&s, &start);
+                scope.spawn(move || {
+                    let form = reqwest::blocking::multipart::Form::new().part(
+                        "file",
+                        reqwest::blocking::multipart::Part::bytes(vec![i as u8; size])
+                            .file_name("a.bin"),
+                    );
+                    start.wait();
+                    client()
+                        .post(s.url("/file/upload"))
+                        .multipart(form)
+                        .send()
+                        .unwrap()
+                        .status()
+                        .as_u16()
+                })
+            })
+            .collect();
+        uploads.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let stored = codes.iter().filter(|&&c| c == 200).count();
+    assert!(codes.iter().all(|&c| c == 200 || c == 507), "{codes:?}");
+    // Checked one by one against the records alone, all eight saw room for themselves.
+    assert_eq!(stored, 2, "{codes:?}");
+    assert_eq!(s.stored_files(), 2);
 }
 
 /// `pages=0,0,0,…`: one small page asked for `n` times.
@@ -165,7 +182,7 @@ fn repeated_page(n: usize) -> String {
 fn output_past_the_cap_fails_with_413_and_leaves_no_pages() {
     let s = Server::start(&["--max-output-mib", "1"]);
     let input = s.upload(&fixture("qpdf-rotated.pdf"));
-    assert_eq!(stored_files(&s), 1);
+    assert_eq!(s.stored_files(), 1);
     let pages = repeated_page(500);
 
     let (st, j) = s.get_json(&format!("/pdf/convert/to/png?pages={pages}&url={input}"));
@@ -174,7 +191,7 @@ fn output_past_the_cap_fails_with_413_and_leaves_no_pages() {
         j["message"].as_str().unwrap().contains("--max-output-mib"),
         "{j}"
     );
-    assert_eq!(stored_files(&s), 1, "the sync conversion left pages behind");
+    assert_eq!(s.stored_files(), 1, "the sync conversion left pages behind");
 
     let (st, j) = s.get_json(&format!(
         "/pdf/convert/to/png?async=true&pages={pages}&url={input}"
@@ -188,11 +205,11 @@ fn output_past_the_cap_fails_with_413_and_leaves_no_pages() {
     );
     // Deleted by the worker right after it recorded the failure.
     let deadline = Instant::now() + Duration::from_secs(5);
-    while stored_files(&s) > 1 {
+    while s.stored_files() > 1 {
         assert!(
             Instant::now() < deadline,
             "the failed job left {} pages behind",
-            stored_files(&s) - 1
+            s.stored_files() - 1
         );
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -15,25 +15,6 @@ fn good_pdf() -> Vec<u8> {
     std::fs::read(fixture("qpdf-rotated.pdf")).unwrap()
 }
 
-/// The server's resident memory high-water mark, in MiB.
-fn peak_rss_mib(s: &Server) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", s.child.id())).unwrap();
-    let kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap();
-    kib / 1024
-}
-
-/// Files stored under the data directory's `files/` (results and uploads).
-fn stored_files(s: &Server) -> usize {
-    std::fs::read_dir(s.data_dir.join("files"))
-        .map(|d| d.flatten().filter(|e| e.path().is_file()).count())
-        .unwrap_or(0)
-}
-
 #[test]
 fn deeply_nested_profiles_answer_444_and_the_server_lives() {
     let mut s = Server::start(&[]);
@@ -141,13 +122,13 @@ fn uploaded_web_pages_are_served_inert_and_every_answer_has_security_headers() {
 fn head_on_a_conversion_does_no_work() {
     let s = Server::start(&[]);
     let url = s.upload(&fixture("qpdf-rotated.pdf"));
-    let before = stored_files(&s);
+    let before = s.stored_files();
     let r = client()
         .head(s.url(&format!("/pdf/convert/to/png?url={url}")))
         .send()
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    assert_eq!(stored_files(&s), before, "HEAD rendered and stored pages");
+    assert_eq!(s.stored_files(), before, "HEAD rendered and stored pages");
     // A download keeps its real HEAD: size and type.
     let r = client().head(&url).send().unwrap();
     assert_eq!(r.status().as_u16(), 200);
@@ -255,7 +236,7 @@ fn parallel_large_uploads_go_to_disk_not_memory() {
             size.to_string()
         );
     }
-    let peak = peak_rss_mib(&s);
+    let peak = s.peak_rss_mib();
     println!("server peak RSS after 4 × 150 MiB uploads at once: {peak} MiB");
     // Buffered whole, 600 MiB of bodies took 2.3-4 times their size; streamed, each upload
     // holds a few parts in flight.
@@ -465,4 +446,113 @@ fn leftovers_of_a_crash_are_swept() {
         std::thread::sleep(Duration::from_millis(200));
     }
     assert!(kept.iter().all(|p| p.exists()), "fresh files were swept");
+}
+
+#[test]
+fn json_parameter_bodies_cost_what_they_weigh() {
+    let s = Server::start(&[]);
+    let url = s.upload(&fixture("qpdf-rotated.pdf"));
+    // 64 MiB of `0,`: as a JSON tree, tens of bytes per element (it took 2.7 GB).
+    let n = 32 << 20;
+    let mut body = format!(r#"{{"url":"{url}","pages":"0","padding":["#).into_bytes();
+    body.reserve(2 * n + 2);
+    for _ in 0..n - 1 {
+        body.extend_from_slice(b"0,");
+    }
+    body.extend_from_slice(b"0]}");
+    let r = client()
+        .post(s.url("/pdf/convert/to/png"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .unwrap();
+    let status = r.status().as_u16();
+    let j: serde_json::Value = r.json().unwrap();
+    assert_eq!(status, 200, "{j}");
+    let peak = s.peak_rss_mib();
+    println!("server peak RSS after a 64 MiB JSON parameter body: {peak} MiB");
+    assert!(peak < 400, "the JSON body cost {peak} MiB");
+}
+
+#[test]
+fn conversions_waiting_for_a_renderer_do_not_hold_their_documents() {
+    let s = Server::start(&[
+        "--max-concurrent-renders",
+        "1",
+        "--max-waiting-sync",
+        "16",
+        "--sync-timeout-secs",
+        "4",
+        "--page-timeout-secs",
+        "30",
+    ]);
+    let size = 60usize << 20;
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(size, b' ');
+    let url = s.upload_bytes("big.pdf", big);
+    // The one renderer is busy with a page that does not end soon.
+    let (st, j) = post_pdf(
+        &s,
+        "/pdf/convert/to/png?async=true",
+        nested_forms(8, 10),
+        &[],
+    );
+    assert_eq!(st, 200, "{j}");
+    std::thread::sleep(Duration::from_millis(1500));
+    let waiting: Vec<_> = (0..8)
+        .map(|_| {
+            let u = s.url(&format!("/pdf/convert/to/png?url={url}"));
+            std::thread::spawn(move || client().get(u).send().unwrap().status().as_u16())
+        })
+        .collect();
+    let codes: Vec<u16> = waiting.into_iter().map(|h| h.join().unwrap()).collect();
+    // 429 when the blocker held the renderer throughout; 445 for those that got it after the
+    // blocker hit the workers' memory ceiling (then each read its document only once it ran).
+    assert!(codes.iter().all(|&c| c == 429 || c == 445), "{codes:?}");
+    let peak = s.peak_rss_mib();
+    println!("server peak RSS with 8 conversions of a 60 MiB stored file waiting: {peak} MiB");
+    // Read before waiting, the eight copies alone were 480 MiB.
+    assert!(peak < 300, "waiting conversions held {peak} MiB");
+}
+
+/// `s` percent-encoded for a query value.
+fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn an_input_url_naming_our_own_api_is_refused_not_followed() {
+    let s = Server::start(&["--fetch-allow", "127.0.0.1"]);
+    let file = s.upload(&fixture("qpdf-rotated.pdf"));
+    // One request that would make the server call itself, which calls itself again…
+    let inner = s.url(&format!("/pdf/info?url={}", query_value(&file)));
+    let (st, j) = s.get_json(&format!("/pdf/convert/to/png?url={}", query_value(&inner)));
+    assert_eq!(st, 400, "{j}");
+    let message = j["message"].as_str().unwrap();
+    assert!(message.contains("answered 400"), "{message}");
+    // What the fetcher was told, and that a fetcher may still download stored files.
+    let r = client()
+        .get(&inner)
+        .header("folio-fetch", "1")
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let j: serde_json::Value = r.json().unwrap();
+    assert!(
+        j["message"].as_str().unwrap().contains("Folio's own API"),
+        "{j}"
+    );
+    let r = client()
+        .get(&file)
+        .header("folio-fetch", "1")
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // Without the header the same call works: only fetches are refused.
+    assert_eq!(client().get(&inner).send().unwrap().status().as_u16(), 200);
 }

@@ -43,7 +43,11 @@ struct H2End {
 /// acknowledges the server's SETTINGS and PINGs (a responsive client), and with `ping` sends a
 /// PING of its own every 300 ms. Reports when the server closes the connection.
 fn h2_client(port: u16, ping: bool) -> mpsc::Receiver<H2End> {
-    let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    h2_over(TcpStream::connect(("127.0.0.1", port)).unwrap(), ping, true)
+}
+
+/// [`h2_client`] over `conn`; without `ask` it never sends a request.
+fn h2_over(mut conn: TcpStream, ping: bool, ask: bool) -> mpsc::Receiver<H2End> {
     // HPACK, literal fields without indexing: :method GET (static 2), :scheme http (6),
     // :path (name 4) /health, :authority (name 1) x.
     let mut block = vec![0x82, 0x86, 0x04, 7];
@@ -51,7 +55,9 @@ fn h2_client(port: u16, ping: bool) -> mpsc::Receiver<H2End> {
     block.extend([0x01, 1, b'x']);
     let mut hello = PREFACE.to_vec();
     hello.extend(frame(SETTINGS, 0, 0, &[]));
-    hello.extend(frame(HEADERS, END_STREAM | END_HEADERS, 1, &block));
+    if ask {
+        hello.extend(frame(HEADERS, END_STREAM | END_HEADERS, 1, &block));
+    }
     conn.write_all(&hello).unwrap();
     if ping {
         let mut pinger = conn.try_clone().unwrap();
@@ -132,7 +138,15 @@ fn closed(conn: &mut TcpStream) -> bool {
 #[test]
 fn idle_http1_and_http2_connections_and_silent_ones_are_closed() {
     let idle = Duration::from_secs(2);
-    let s = Server::start(&["--idle-timeout-secs", "2", "--header-timeout-secs", "30"]);
+    let s = Server::start(&[
+        "--idle-timeout-secs",
+        "2",
+        "--header-timeout-secs",
+        "30",
+        // 150 connections from one address: beyond the per-client default.
+        "--max-connections-per-client",
+        "0",
+    ]);
     let mut silent: Vec<TcpStream> = (0..50)
         .map(|_| TcpStream::connect(("127.0.0.1", s.port)).unwrap())
         .collect();
@@ -214,6 +228,84 @@ fn connections_beyond_the_cap_wait_until_one_closes() {
         "{:?}",
         String::from_utf8_lossy(&answer)
     );
+}
+
+/// A TCP connection to the server from the local address `from` (any of 127.0.0.0/8).
+fn connect_from(from: &str, port: u16) -> TcpStream {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+        let stream = socket.connect(([127, 0, 0, 1], port).into()).await.unwrap();
+        let stream = stream.into_std().unwrap();
+        stream.set_nonblocking(false).unwrap();
+        stream
+    })
+}
+
+#[test]
+fn one_client_cannot_hold_every_connection_and_silent_ones_leave_early() {
+    let s = Server::start(&[
+        "--max-connections",
+        "64",
+        "--max-connections-per-client",
+        "8",
+        "--idle-timeout-secs",
+        "60",
+        "--header-timeout-secs",
+        "2",
+    ]);
+    let mut held: Vec<TcpStream> = (0..8).map(|_| h1_kept_alive(s.port)).collect();
+
+    // A ninth connection from the same address is closed at once, not after a timeout.
+    let mut ninth = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    let started = Instant::now();
+    while !closed(&mut ninth) {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "a ninth connection of one client stayed open"
+        );
+    }
+
+    // Another client is served meanwhile.
+    let mut other = connect_from("127.0.0.2", s.port);
+    other
+        .write_all(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .unwrap();
+    other
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = Vec::new();
+    other.read_to_end(&mut answer).unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1 200"), "{answer:?}");
+
+    // A connection that never sends a request leaves after the header timeout (2 s), also an
+    // HTTP/2 one that pings (hyper's own header timeout covers HTTP/1 only), while an HTTP/2
+    // connection that has been served stays for the idle timeout (60 s).
+    let served = h2_over(connect_from("127.0.0.4", s.port), false, true);
+    let opened = Instant::now();
+    let silent = h2_over(connect_from("127.0.0.3", s.port), true, false);
+    let end = silent
+        .recv_timeout(Duration::from_secs(8))
+        .expect("a connection without a request outlived the header timeout");
+    assert!(!end.answered);
+    assert!(
+        opened.elapsed() >= Duration::from_millis(1500),
+        "closed before its first request could come: {:?}",
+        opened.elapsed()
+    );
+    assert!(
+        served.try_recv().is_err(),
+        "a served connection was closed early"
+    );
+
+    // One of the eight leaves: that client may connect again.
+    held.pop();
+    std::thread::sleep(Duration::from_millis(300));
+    drop(h1_kept_alive(s.port));
 }
 
 #[test]

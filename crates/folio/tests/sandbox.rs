@@ -230,17 +230,6 @@ fn object_stream_bomb(inflated: usize) -> Vec<u8> {
     pdf
 }
 
-/// A memory figure of a process from /proc/<pid>/status (`VmHWM:` peak, `VmRSS:` now), in MiB.
-fn status_mib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kib / 1024
-}
-
 /// Four info bombs at once against `s`: each answers 200 or 442 within `within`, the server's
 /// own memory stays low and it keeps answering; the status codes are returned.
 fn four_info_bombs(s: &Server, bomb: &[u8], within: Duration) -> Vec<u16> {
@@ -269,7 +258,7 @@ fn four_info_bombs(s: &Server, bomb: &[u8], within: Duration) -> Vec<u16> {
         "four info bombs took {:?}",
         started.elapsed()
     );
-    let peak = status_mib(s.child.id(), "VmHWM:");
+    let peak = s.peak_rss_mib();
     assert!(peak < 200, "the server itself reached {peak} MiB");
     codes
 }

@@ -15,6 +15,48 @@ fn post_json(url: &str, body: &Value) -> (u16, Value) {
 }
 
 #[test]
+fn cors_answers_only_the_origins_named() {
+    let s = Server::start(&[
+        "--cors-origins",
+        "https://app.example, http://localhost:3000",
+    ]);
+    let preflight = |origin: &str| {
+        client()
+            .request(reqwest::Method::OPTIONS, s.url("/pdf/convert/to/png"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "x-api-key")
+            .send()
+            .unwrap()
+    };
+    let r = preflight("https://app.example");
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let r = preflight("http://localhost:3000");
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://localhost:3000"
+    );
+    let r = preflight("https://evil.example");
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    let r = client()
+        .get(s.url("/health"))
+        .header("origin", "https://evil.example")
+        .send()
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    // A path is not an origin: refused at start with a reason.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["config", "--cors-origins", "https://app.example/page"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not an origin"));
+}
+
+#[test]
 fn seed_flow_presigned_upload_async_png() {
     let s = Server::start(&[]);
     let url = s.upload(&fixture("qpdf-boxes.pdf"));

@@ -46,10 +46,7 @@ pub async fn info(State(state): State<AppState>, P(p): P) -> Result<Response, Ap
     };
     let deadline = tokio::time::Instant::now() + state.config.sync_timeout;
     let _slot = render_slot(&state, Some(deadline)).await?;
-    let bytes = input
-        .into_vec()
-        .await
-        .map_err(|e| ApiError::internal("reading the fetched input", e))?;
+    let bytes = input.into_vec(&state).await?;
     let doc = state.renderer.info(job, bytes).await?;
     let meta = &doc.info;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();

@@ -12,7 +12,7 @@ pub(crate) use misc::CREDITS;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post, put};
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::extract::{normalize_path, require_api_key};
 use crate::{ApiError, AppState};
@@ -95,6 +95,22 @@ fn serve(table: Vec<(&'static str, MethodRouter<AppState>)>) -> Router<AppState>
         .fold(Router::new(), |r, (path, handler)| r.route(path, handler))
 }
 
+/// Which web pages may call the API from a browser: any (`*`), the origins listed, or none.
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_headers(Any)
+        .allow_methods(Any)
+        .expose_headers(Any);
+    if origins.iter().any(|o| o == "*") {
+        return layer.allow_origin(Any);
+    }
+    let listed: Vec<axum::http::HeaderValue> = origins
+        .iter()
+        .filter_map(|o| axum::http::HeaderValue::from_str(o).ok())
+        .collect();
+    layer.allow_origin(AllowOrigin::list(listed))
+}
+
 pub fn router(state: AppState) -> Router {
     let api = serve(keyed_routes())
         .fallback(|| async {
@@ -105,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         // Inside the key check (route layers added later wrap those added earlier): a HEAD
         // without a key is still refused.
         .route_layer(axum::middleware::from_fn(crate::headers::head_without_work))
+        .route_layer(axum::middleware::from_fn(crate::headers::refuse_fetch_loops))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_api_key,
@@ -124,13 +141,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(crate::headers::security_headers))
-        .layer(
-            CorsLayer::new()
-                .allow_origin(Any)
-                .allow_headers(Any)
-                .allow_methods(Any)
-                .expose_headers(Any),
-        )
+        .layer(cors(&state.config.cors_origins))
         .with_state(state);
     // Path normalisation must wrap the router so that it runs before routing.
     Router::new()

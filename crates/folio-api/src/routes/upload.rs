@@ -51,7 +51,7 @@ pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Respons
         .and_then(media_type)
         .unwrap_or_else(|| content_type_for(&name).to_string());
     let minutes = expiration(&state, &p)?;
-    check_upload(&state, None).await?;
+    drop(check_upload(&state, None).await?);
     let token = new_token();
     let now = now_millis();
     let expires_at = now + minutes.max(state.config.presigned_upload_minutes) as i64 * 60_000;
@@ -106,7 +106,7 @@ pub async fn put(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    check_upload(&state, content_length(&req)).await?;
+    drop(check_upload(&state, content_length(&req)).await?);
     let body = read_body(req, &state).await?;
     let head = body
         .head(512)
@@ -131,10 +131,13 @@ pub async fn put(
         ));
     }
     let size = data.len();
-    if let Err(e) = check_upload(&state, Some(size)).await {
-        let _ = state.files.abort_upload(&token).await;
-        return Err(e);
-    }
+    let _admitted = match check_upload(&state, Some(size)).await {
+        Ok(admitted) => admitted,
+        Err(e) => {
+            let _ = state.files.abort_upload(&token).await;
+            return Err(e);
+        }
+    };
     if let Err(e) = data.store(state.store.as_ref(), &rec.key).await {
         let _ = state.files.abort_upload(&token).await;
         return Err(e.into());
@@ -210,7 +213,7 @@ fn decode_base64_file(raw: &str) -> Result<Vec<u8>, ApiError> {
 /// `POST /file/upload/url` with `url` (and `name`): fetch another server's file into storage.
 pub async fn from_url(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
     let (source, source_name) = crate::service::input::source_from_params(&state, &p).await?;
-    let data = load(&state, &source).await?;
+    let data = load(&state, &source).await?.into_blob(&state).await?;
     let name = sanitize_name(p.get("name").unwrap_or(&source_name), "file.pdf");
     save(&state, &p, &name, data).await
 }

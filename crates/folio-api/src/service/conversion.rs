@@ -390,14 +390,11 @@ async fn convert_loaded(
     state: &AppState,
     job_id: &str,
     job: &ConvertJob,
-    input: crate::body::Blob,
+    input: super::input::Input,
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<Converted, ApiError> {
-    let bytes = input
-        .into_vec()
-        .await
-        .map_err(|e| ApiError::internal("reading the fetched input", e))?;
+    let bytes = input.into_vec(state).await?;
     let expires_at = now_millis() + job.expiration_minutes as i64 * 60_000;
     let rendering = Instant::now();
     let (urls, body) = match job.output() {

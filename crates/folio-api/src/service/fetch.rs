@@ -31,6 +31,12 @@ use crate::ApiError;
 /// Redirects followed before giving up, each hop checked like the first URL.
 pub const MAX_REDIRECTS: usize = 5;
 
+/// Header on every input fetch, so that a Folio server (this one, or another node) asked to fetch
+/// one of its own API URLs refuses it ([`crate::headers::refuse_fetch_loops`]): a `url` naming
+/// `/pdf/convert/...?url=/pdf/convert/...` would otherwise make one request fan out into a chain
+/// of conversions, each holding a render slot while it waits for the next.
+pub const FETCH_MARK: &str = "folio-fetch";
+
 /// The client for `url` inputs: guarded resolver, checked redirects, no proxy.
 pub fn guarded_client(timeout: Duration, allow: AllowList) -> reqwest::Result<reqwest::Client> {
     let allow = Arc::new(allow);
@@ -48,6 +54,10 @@ pub fn guarded_client(timeout: Duration, allow: AllowList) -> reqwest::Result<re
         .timeout(timeout)
         .connect_timeout(timeout)
         .user_agent(concat!("Folio/", env!("CARGO_PKG_VERSION")))
+        .default_headers(reqwest::header::HeaderMap::from_iter([(
+            reqwest::header::HeaderName::from_static(FETCH_MARK),
+            reqwest::header::HeaderValue::from_static("1"),
+        )]))
         .no_proxy()
         .dns_resolver(GuardedResolver { allow })
         .redirect(policy)

@@ -96,7 +96,7 @@ pub async fn store_upload(
 ) -> Result<String, ApiError> {
     let token = new_token();
     let size = data.len();
-    super::storage::check_upload(state, Some(size)).await?;
+    let _admitted = super::storage::check_upload(state, Some(size)).await?;
     data.store(state.store.as_ref(), &file_key(&token)).await?;
     state
         .files
@@ -136,9 +136,56 @@ pub async fn current_file(state: &AppState, token: &str) -> Result<Option<FileRe
     Ok(Some(rec))
 }
 
-/// The bytes of an input: a stored file's in memory (read from this server's own store), a
-/// fetched one spooled to disk as it arrives (a slow or large remote file holds no memory).
-pub async fn load(state: &AppState, source: &Source) -> Result<Blob, ApiError> {
+/// An input checked and ready to read. A stored file is not read yet: its bytes come into memory
+/// only once a render slot is held ([`Input::into_vec`]), so requests waiting for a slot hold no
+/// copies of their documents. A fetched one is already here, spooled to disk as it arrived (a
+/// slow or large remote file holds no memory either).
+#[derive(Debug)]
+pub enum Input {
+    Stored { key: String },
+    Fetched(Blob),
+}
+
+impl Input {
+    /// The whole document in memory, for the renderer.
+    pub async fn into_vec(self, state: &AppState) -> Result<Vec<u8>, ApiError> {
+        match self {
+            Input::Stored { key } => Ok(Vec::from(state.store.get(&key).await?)),
+            Input::Fetched(blob) => blob
+                .into_vec()
+                .await
+                .map_err(|e| ApiError::internal("reading the fetched input", e)),
+        }
+    }
+
+    /// The document as a [`Blob`]: a stored file is streamed into the spool, not into memory.
+    pub async fn into_blob(self, state: &AppState) -> Result<Blob, ApiError> {
+        match self {
+            Input::Fetched(blob) => Ok(blob),
+            Input::Stored { key } => {
+                let max = state.config.limits.max_input_bytes;
+                let stream = state.store.get_stream(&key).await?.stream;
+                state
+                    .spool
+                    .collect(
+                        stream,
+                        max,
+                        |limit| {
+                            ApiError::new(
+                                413,
+                                format!("The source file is larger than the limit of {limit} bytes for one document."),
+                            )
+                        },
+                        ApiError::from,
+                    )
+                    .await
+            }
+        }
+    }
+}
+
+/// Check an input and fetch it if it is remote; see [`Input`].
+pub async fn load(state: &AppState, source: &Source) -> Result<Input, ApiError> {
     let limits = &state.config.limits;
     match source {
         Source::Stored { token } => {
@@ -155,13 +202,15 @@ pub async fn load(state: &AppState, source: &Source) -> Result<Blob, ApiError> {
             if let Some(size) = rec.size {
                 limits.check_input_size(size)?;
             }
-            Ok(Blob::Memory(state.store.get(&rec.key).await?))
+            Ok(Input::Stored { key: rec.key })
         }
         Source::Remote {
             url,
             username,
             password,
-        } => fetch(state, url, username.as_deref(), password.as_deref()).await,
+        } => fetch(state, url, username.as_deref(), password.as_deref())
+            .await
+            .map(Input::Fetched),
     }
 }
 

@@ -1,10 +1,12 @@
 //! What may be stored: a quota on the whole store (uploads and results together), a cap on one
 //! conversion's output, and the removal of a failed conversion's files.
 //!
-//! Both bounds are checked before bytes are stored, against the sizes in the file records. They
-//! are soft by the writes in flight: uploads and conversions running at the same moment each see
-//! the total before the others' bytes land, so the store may pass its quota by that much.
+//! Both bounds are checked before bytes are stored, against the sizes in the file records plus
+//! the uploads this node has admitted and is still writing ([`Admitted`]): parallel uploads to one
+//! node cannot pass the quota together. Across nodes, and against conversions' pages landing at
+//! the same moment, the quota stays soft by the writes in flight on the other nodes.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crate::{ApiError, AppState};
@@ -16,18 +18,43 @@ const TOTAL_REFRESH: Duration = Duration::from_secs(1);
 const MIB: f64 = 1024.0 * 1024.0;
 
 /// Refuse an upload of `size` bytes (`None`: not known yet, e.g. before a presigned URL is handed
-/// out or a body is read) that the store has no room for.
-pub async fn check_upload(state: &AppState, size: Option<u64>) -> Result<(), ApiError> {
+/// out or a body is read) that the store has no room for. The bytes admitted count as stored
+/// until the returned guard is dropped: hold it until the upload's record has its size.
+pub async fn check_upload(state: &AppState, size: Option<u64>) -> Result<Admitted<'_>, ApiError> {
     let quota = state.config.max_store_bytes;
-    if quota == 0 {
-        return Ok(());
-    }
-    let stored = state.files.stored_bytes().await?;
     let incoming = size.unwrap_or(0);
-    if stored.saturating_add(incoming) > quota || (size.is_none() && stored >= quota) {
+    let admitted = Admitted::new(state, incoming);
+    if quota == 0 {
+        return Ok(admitted);
+    }
+    let recorded = state.files.stored_bytes().await?;
+    // Every admitted upload of this node, this one included.
+    let storing = state.storing.load(Ordering::SeqCst);
+    let stored = recorded.saturating_add(storing - incoming);
+    if recorded.saturating_add(storing) > quota || (size.is_none() && stored >= quota) {
         return Err(store_full(stored, incoming, quota));
     }
-    Ok(())
+    Ok(admitted)
+}
+
+/// Bytes of an upload admitted under the quota and not recorded yet (see [`check_upload`]).
+#[must_use = "the bytes count as stored only while this is held"]
+pub struct Admitted<'a> {
+    state: &'a AppState,
+    bytes: u64,
+}
+
+impl<'a> Admitted<'a> {
+    fn new(state: &'a AppState, bytes: u64) -> Self {
+        state.storing.fetch_add(bytes, Ordering::SeqCst);
+        Self { state, bytes }
+    }
+}
+
+impl Drop for Admitted<'_> {
+    fn drop(&mut self) {
+        self.state.storing.fetch_sub(self.bytes, Ordering::SeqCst);
+    }
 }
 
 /// 507: the store quota would be passed.
@@ -95,7 +122,8 @@ impl OutputBudget {
             let stored = match self.total {
                 Some((total, at)) if at.elapsed() < TOTAL_REFRESH => total + self.since_total,
                 _ => {
-                    let total = state.files.stored_bytes().await?;
+                    let total =
+                        state.files.stored_bytes().await? + state.storing.load(Ordering::SeqCst);
                     self.total = Some((total, Instant::now()));
                     self.since_total = 0;
                     total

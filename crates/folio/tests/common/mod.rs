@@ -174,6 +174,11 @@ impl Server {
     /// Upload through the presigned flow; returns the file URL.
     pub fn upload(&self, pdf: &Path) -> String {
         let name = pdf.file_name().unwrap().to_str().unwrap();
+        self.upload_bytes(name, std::fs::read(pdf).unwrap())
+    }
+
+    /// Upload `data` as `name` through the presigned flow; returns the file URL.
+    pub fn upload_bytes(&self, name: &str, data: Vec<u8>) -> String {
         let (status, j) = self.get_json(&format!(
             "/file/upload/get-presigned-url?contenttype=application/octet-stream&name={name}"
         ));
@@ -181,11 +186,34 @@ impl Server {
         let put = client()
             .put(j["presignedUrl"].as_str().unwrap())
             .header("content-type", "application/octet-stream")
-            .body(std::fs::read(pdf).unwrap())
+            .body(data)
             .send()
             .unwrap();
         assert_eq!(put.status().as_u16(), 200);
         j["url"].as_str().unwrap().to_string()
+    }
+
+    /// Regular files under the store's directory (`<data dir>/files`): every stored upload, page
+    /// and placeholder that has bytes.
+    pub fn stored_files(&self) -> usize {
+        fn count(dir: &Path) -> usize {
+            std::fs::read_dir(dir).map_or(0, |entries| {
+                entries
+                    .flatten()
+                    .map(|e| match e.file_type() {
+                        Ok(t) if t.is_dir() => count(&e.path()),
+                        Ok(t) if t.is_file() => 1,
+                        _ => 0,
+                    })
+                    .sum()
+            })
+        }
+        count(&self.data_dir.join("files"))
+    }
+
+    /// The server's resident memory high-water mark, in MiB.
+    pub fn peak_rss_mib(&self) -> u64 {
+        status_mib(self.child.id(), "VmHWM:")
     }
 
     /// Poll /job/check until the job leaves `working`.
@@ -282,4 +310,15 @@ pub fn post_pdf(s: &Server, path: &str, pdf: Vec<u8>, fields: &[(&str, &str)]) -
     }
     let r = client().post(s.url(path)).multipart(form).send().unwrap();
     (r.status().as_u16(), r.json().unwrap())
+}
+
+/// A memory figure of a process from /proc/<pid>/status (`VmHWM:` peak, `VmRSS:` now), in MiB.
+pub fn status_mib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kib / 1024
 }
