@@ -80,14 +80,11 @@ pub async fn serve(
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
             deadline = deadline_of(&mut shutdown) => break deadline,
         };
-        if slots.available_permits() == 0
-            && warned_full.is_none_or(|at| at.elapsed() > Duration::from_secs(60))
-        {
+        if slots.available_permits() == 0 && once_a_minute(&mut warned_full) {
             tracing::warn!(
                 max_connections = limits.max_connections,
                 "connection limit reached; new connections wait until others close"
             );
-            warned_full = Some(Instant::now());
         }
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -139,6 +136,16 @@ pub async fn serve(
         );
         open.shutdown().await;
     }
+}
+
+/// True when `last` is more than a minute ago (or never), and then `last` becomes now: a warning
+/// repeated by a flood of connections is logged once a minute.
+fn once_a_minute(last: &mut Option<Instant>) -> bool {
+    let due = last.is_none_or(|at| at.elapsed() > Duration::from_secs(60));
+    if due {
+        *last = Some(Instant::now());
+    }
+    due
 }
 
 /// The deadline `shutdown` names, once it names one (now, if its sender is gone).
@@ -323,7 +330,7 @@ struct Clients(Arc<std::sync::Mutex<ClientCounts>>);
 #[derive(Default)]
 struct ClientCounts {
     open: std::collections::HashMap<std::net::IpAddr, usize>,
-    /// When a refusal was last logged: once a minute at most, a flood of them is one line.
+    /// When a refusal was last logged ([`once_a_minute`]).
     warned: Option<Instant>,
 }
 
@@ -339,9 +346,8 @@ impl Clients {
         let ClientCounts { open, warned } = &mut *counts;
         let n = open.entry(key).or_default();
         if *n >= cap {
-            if warned.is_none_or(|at| at.elapsed() > Duration::from_secs(60)) {
+            if once_a_minute(warned) {
                 tracing::warn!(client = %key, cap, "a client reached --max-connections-per-client; its new connections are closed");
-                *warned = Some(Instant::now());
             }
             return None;
         }

@@ -536,23 +536,15 @@ fn an_input_url_naming_our_own_api_is_refused_not_followed() {
     let message = j["message"].as_str().unwrap();
     assert!(message.contains("answered 400"), "{message}");
     // What the fetcher was told, and that a fetcher may still download stored files.
-    let r = client()
-        .get(&inner)
-        .header("folio-fetch", "1")
-        .send()
-        .unwrap();
+    let as_fetcher = |url: &str| client().get(url).header("folio-fetch", "1").send().unwrap();
+    let r = as_fetcher(&inner);
     assert_eq!(r.status().as_u16(), 400);
     let j: serde_json::Value = r.json().unwrap();
     assert!(
         j["message"].as_str().unwrap().contains("Folio's own API"),
         "{j}"
     );
-    let r = client()
-        .get(&file)
-        .header("folio-fetch", "1")
-        .send()
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(as_fetcher(&file).status().as_u16(), 200);
     // Without the header the same call works: only fetches are refused.
     assert_eq!(client().get(&inner).send().unwrap().status().as_u16(), 200);
 }

@@ -118,6 +118,17 @@ fn h1_kept_alive(port: u16) -> TcpStream {
     conn
 }
 
+/// Send `GET /health` (then close) on `conn` and read the answer into `answer` for up to `wait`.
+fn ask_health(
+    conn: &mut TcpStream,
+    wait: Duration,
+    answer: &mut Vec<u8>,
+) -> std::io::Result<usize> {
+    conn.write_all(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")?;
+    conn.set_read_timeout(Some(wait))?;
+    conn.read_to_end(answer)
+}
+
 /// True once the server has closed `conn` (end of file or reset), false while it is open.
 fn closed(conn: &mut TcpStream) -> bool {
     conn.set_read_timeout(Some(Duration::from_millis(20)))
@@ -203,14 +214,8 @@ fn connections_beyond_the_cap_wait_until_one_closes() {
 
     // The ninth connects (the kernel's backlog completes the handshake) but is not served.
     let mut ninth = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
-    ninth
-        .write_all(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
-        .unwrap();
-    ninth
-        .set_read_timeout(Some(Duration::from_millis(1500)))
-        .unwrap();
     let mut answer = Vec::new();
-    let early = ninth.read_to_end(&mut answer);
+    let early = ask_health(&mut ninth, Duration::from_millis(1500), &mut answer);
     assert!(
         early.is_err() && answer.is_empty(),
         "served beyond the cap: {early:?} {:?}",
@@ -272,14 +277,8 @@ fn one_client_cannot_hold_every_connection_and_silent_ones_leave_early() {
 
     // Another client is served meanwhile.
     let mut other = connect_from("127.0.0.2", s.port);
-    other
-        .write_all(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
-        .unwrap();
-    other
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
     let mut answer = Vec::new();
-    other.read_to_end(&mut answer).unwrap();
+    ask_health(&mut other, Duration::from_secs(5), &mut answer).unwrap();
     assert!(answer.starts_with(b"HTTP/1.1 200"), "{answer:?}");
 
     // A connection that never sends a request leaves after the header timeout (2 s), also an
