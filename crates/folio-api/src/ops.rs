@@ -140,13 +140,14 @@ impl Metrics {
 }
 
 /// The job a request created or asked about, set by handlers on their response so that the
-/// request's log line names it.
+/// request's log line names it by its [`job_tag`](crate::service::naming::job_tag).
 #[derive(Clone)]
-pub struct JobId(pub String);
+pub struct JobTag(pub String);
 
-/// Attach the job id to a response for the request log.
+/// Attach the job's log tag to a response for the request log.
 pub fn tag_job(mut resp: Response, id: &str) -> Response {
-    resp.extensions_mut().insert(JobId(id.to_owned()));
+    resp.extensions_mut()
+        .insert(JobTag(crate::service::naming::job_tag(id)));
     resp
 }
 
@@ -181,7 +182,7 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
             status,
         })
         .inc();
-    let job = resp.extensions().get::<JobId>().map(|j| j.0.clone());
+    let job = resp.extensions().get::<JobTag>().map(|j| j.0.clone());
     tracing::info!(
         parent: None,
         method = %method,

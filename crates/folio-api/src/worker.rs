@@ -15,7 +15,7 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::service::conversion::{ConvertJob, Outcome, Progress, run};
-use crate::service::naming::{download_url, iso_time};
+use crate::service::naming::{download_url, iso_time, job_tag};
 use crate::service::storage::discard_job_files;
 use crate::{ApiError, AppState};
 
@@ -61,7 +61,7 @@ async fn work_loop(state: AppState, worker: String, mut shutdown: watch::Receive
 
 async fn process(state: &AppState, worker: &str, job: Job) {
     let id = job.id.clone();
-    tracing::info!(job = %id, worker, attempt = job.attempts, "job started");
+    tracing::info!(job = %job_tag(&id), worker, attempt = job.attempts, "job started");
     let params = crate::service::secrets::merge(job.params.clone(), job.secrets.as_ref());
     let params: ConvertJob = match serde_json::from_value(params) {
         Ok(p) => p,
@@ -98,7 +98,7 @@ async fn process(state: &AppState, worker: &str, job: Job) {
                         cancel.store(true, Ordering::Relaxed);
                         return;
                     }
-                    Err(e) => tracing::warn!(%e, job = %id, "heartbeat failed"),
+                    Err(e) => tracing::warn!(%e, job = %job_tag(&id), "heartbeat failed"),
                 }
             }
         })
@@ -130,11 +130,11 @@ async fn process(state: &AppState, worker: &str, job: Job) {
     let outcome = if result.is_ok() { "success" } else { "failed" };
     let finished = match result {
         Ok(result) => {
-            tracing::info!(job = %id, pages = %result["pageCount"], ms = %result["duration"], "job succeeded");
+            tracing::info!(job = %job_tag(&id), pages = %result["pageCount"], ms = %result["duration"], "job succeeded");
             state.jobs.complete(&id, worker, result).await
         }
         Err(e) => {
-            tracing::info!(job = %id, code = e.status, message = %e.message, "job failed");
+            tracing::info!(job = %job_tag(&id), code = e.status, message = %e.message, "job failed");
             state.jobs.fail(&id, worker, e.status, &e.message).await
         }
     };
@@ -151,10 +151,10 @@ async fn process(state: &AppState, worker: &str, job: Job) {
             }
         }
         Ok(false) => {
-            tracing::warn!(job = %id, worker, "job was taken over by another worker; result discarded")
+            tracing::warn!(job = %job_tag(&id), worker, "job was taken over by another worker; result discarded")
         }
         Err(e) => {
-            tracing::error!(%e, job = %id, "recording the job's end failed; it will run again")
+            tracing::error!(%e, job = %job_tag(&id), "recording the job's end failed; it will run again")
         }
     }
 }

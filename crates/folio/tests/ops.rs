@@ -98,13 +98,21 @@ fn request_ids_are_echoed_or_made_and_json_logs_carry_them() {
         .unwrap();
     let made = r.headers()["x-request-id"].to_str().unwrap().to_string();
     assert!(!made.is_empty());
-    let (status, j) = s.get_json("/job/check?jobid=0123456789abcdef0123456789abcdef");
+    let unknown = "0123456789abcdef0123456789abcdef";
+    let (status, j) = s.get_json(&format!("/job/check?jobid={unknown}"));
     assert_eq!((status, j["status"].as_str()), (200, Some("unknown")));
+    // A real job: its id reads its results, so the logs name it only by its tag.
+    let url = s.upload(&fixture("qpdf-rotated.pdf"));
+    let (status, j) = s.get_json(&format!("/pdf/convert/to/png?async=true&pages=0&url={url}"));
+    assert_eq!(status, 200, "{j}");
+    let job = j["jobId"].as_str().unwrap().to_string();
+    let done = s.wait_job(&job, Duration::from_secs(60));
+    assert_eq!(done["status"], "success", "{done}");
 
     // The log line is written after the answer's head: give it a moment.
     let log_path = s.data_dir.join("stderr.log");
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    let lines: Vec<serde_json::Value> = loop {
+    let (text, lines) = loop {
         let text = std::fs::read_to_string(&log_path).unwrap();
         let lines: Vec<serde_json::Value> = text
             .lines()
@@ -113,9 +121,10 @@ fn request_ids_are_echoed_or_made_and_json_logs_carry_them() {
         let logged = |field: &str, value: &str| lines.iter().any(|l| l["fields"][field] == value);
         let all = logged("request_id", "given-id-42")
             && logged("request_id", &made)
-            && logged("path", "/job/check");
+            && logged("path", "/job/check")
+            && logged("message", "job succeeded");
         if all || std::time::Instant::now() > deadline {
-            break lines;
+            break (text, lines);
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -136,5 +145,23 @@ fn request_ids_are_echoed_or_made_and_json_logs_carry_them() {
         .iter()
         .find(|l| l["fields"]["path"] == "/job/check")
         .unwrap();
-    assert_eq!(check["fields"]["job"], "0123456789abcdef0123456789abcdef");
+    assert_eq!(check["fields"]["job"], job_tag(unknown));
+
+    // Every line about the job carries its tag, and the id itself is nowhere.
+    assert!(!text.contains(&job), "job id {job} in the log:\n{text}");
+    let about_job: Vec<_> = lines
+        .iter()
+        .filter(|l| l["fields"]["job"] == job_tag(&job))
+        .map(|l| l["fields"]["message"].as_str().unwrap_or_default())
+        .collect();
+    for message in ["request", "job started", "job succeeded"] {
+        assert!(about_job.contains(&message), "{message:?} not tagged: {about_job:?}");
+    }
+}
+
+/// The log tag of a job as the README tells operators to compute it.
+fn job_tag(id: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("folio-log:{id}"));
+    digest[..6].iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -17,6 +17,16 @@ pub fn new_token() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// How logs name a job: the first 12 hex digits of SHA-256 of `folio-log:{id}`. A job id is a
+/// bearer capability (it reads the job's status and result URLs), so it never goes into logs,
+/// which are read by more people than the jobs' owners; whoever holds the id can compute the tag
+/// (`printf 'folio-log:%s' "$ID" | sha256sum | cut -c1-12`) and find its lines.
+pub fn job_tag(id: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("folio-log:{id}"));
+    digest[..6].iter().map(|x| format!("{x:02x}")).collect()
+}
+
 /// True for strings [`new_token`] could have made (and, as before, the longer page tokens
 /// `{job}p{n}` of results stored by earlier versions, still served until they expire).
 pub fn is_token(s: &str) -> bool {

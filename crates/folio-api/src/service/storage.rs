@@ -9,6 +9,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use super::naming::job_tag;
 use crate::{ApiError, AppState};
 
 /// How long a conversion trusts the store total it last read; between reads it adds its own
@@ -152,13 +153,13 @@ pub async fn discard_job_files(state: &AppState, job_id: &str) {
     let files = match state.files.take_job_files(job_id).await {
         Ok(files) => files,
         Err(e) => {
-            tracing::warn!(%e, job = %job_id, "removing a failed job's file records failed");
+            tracing::warn!(%e, job = %job_tag(job_id), "removing a failed job's file records failed");
             return;
         }
     };
     for f in &files {
         if let Err(e) = state.store.delete(&f.key).await {
-            tracing::warn!(%e, job = %job_id, "deleting a failed job's file failed");
+            tracing::warn!(%e, job = %job_tag(job_id), "deleting a failed job's file failed");
         }
     }
 }

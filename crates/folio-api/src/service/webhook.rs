@@ -17,6 +17,7 @@ use sha2::Sha256;
 use url::Url;
 
 use super::fetch::check_url;
+use super::naming::job_tag;
 use super::status::job_status;
 use crate::{ApiError, AppState};
 
@@ -78,7 +79,7 @@ pub fn notify(state: &AppState, url: String, id: String) {
         let job = match state.jobs.get(&id).await {
             Ok(job) => job,
             Err(e) => {
-                tracing::warn!(%e, job = %id, "webhook: reading the job failed; not sent");
+                tracing::warn!(%e, job = %job_tag(&id), "webhook: reading the job failed; not sent");
                 return;
             }
         };
@@ -121,17 +122,17 @@ async fn deliver(state: &AppState, url: &str, id: &str, body: Vec<u8>) {
         let outcome = req.body(body.clone()).send().await;
         let retry = match &outcome {
             Ok(r) if r.status().is_success() => {
-                tracing::info!(job = %id, attempt, "webhook delivered");
+                tracing::info!(job = %job_tag(id), attempt, "webhook delivered");
                 return;
             }
             Ok(r) => {
                 let s = r.status().as_u16();
-                tracing::warn!(job = %id, attempt, status = s, "webhook answered an error");
+                tracing::warn!(job = %job_tag(id), attempt, status = s, "webhook answered an error");
                 s >= 500 || s == 408 || s == 429
             }
             Err(e) => {
                 let error = super::fetch::redact_error(e);
-                tracing::warn!(job = %id, attempt, error, "webhook not delivered");
+                tracing::warn!(job = %job_tag(id), attempt, error, "webhook not delivered");
                 super::fetch::blocked_cause(e).is_none()
             }
         };
@@ -141,7 +142,7 @@ async fn deliver(state: &AppState, url: &str, id: &str, body: Vec<u8>) {
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(Duration::from_secs(60));
     }
-    tracing::warn!(job = %id, url = super::fetch::redact(url), "webhook given up");
+    tracing::warn!(job = %job_tag(id), url = super::fetch::redact(url), "webhook given up");
 }
 
 #[cfg(test)]
