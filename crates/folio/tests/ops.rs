@@ -155,7 +155,10 @@ fn request_ids_are_echoed_or_made_and_json_logs_carry_them() {
         .map(|l| l["fields"]["message"].as_str().unwrap_or_default())
         .collect();
     for message in ["request", "job started", "job succeeded"] {
-        assert!(about_job.contains(&message), "{message:?} not tagged: {about_job:?}");
+        assert!(
+            about_job.contains(&message),
+            "{message:?} not tagged: {about_job:?}"
+        );
     }
 }
 
