@@ -7,10 +7,13 @@
 //! first takes its share of one budget shared by all requests ([`Spool::budget`]): when the
 //! budget is spent the request answers 429 at once rather than waiting while holding memory.
 //! Spool files are deleted when their [`Blob`] is dropped; files a crash left behind are swept
-//! by age ([`Spool::sweep`]).
+//! by age ([`Spool::sweep`]). The bytes of all spool files together are bounded too
+//! ([`Spool::new`]'s `disk_bytes`): a body that would pass the bound answers 429, so many slow
+//! large uploads at once cannot fill the disk.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use axum::extract::Request;
@@ -33,7 +36,52 @@ const PARSE_FACTOR: u64 = 3;
 pub enum Blob {
     Memory(Bytes),
     /// A spool file (deleted when the last clone is dropped) and its size.
-    File(Arc<tempfile::TempPath>, u64),
+    File(Arc<SpoolFile>, u64),
+}
+
+/// A file in the spool directory, deleted (and its bytes given back to the spool's disk bound)
+/// when dropped.
+#[derive(Debug)]
+pub struct SpoolFile {
+    path: tempfile::TempPath,
+    _charge: DiskCharge,
+}
+
+impl SpoolFile {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Bytes counted against the spool's disk bound, given back when dropped.
+#[derive(Debug)]
+struct DiskCharge {
+    held: Arc<AtomicU64>,
+    max: u64,
+    bytes: u64,
+}
+
+impl DiskCharge {
+    /// Count `n` more bytes; false (and nothing counted) if that would pass the bound.
+    fn grow(&mut self, n: u64) -> bool {
+        let fits = self
+            .held
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |held| {
+                let next = held.saturating_add(n);
+                (self.max == 0 || next <= self.max).then_some(next)
+            })
+            .is_ok();
+        if fits {
+            self.bytes += n;
+        }
+        fits
+    }
+}
+
+impl Drop for DiskCharge {
+    fn drop(&mut self) {
+        self.held.fetch_sub(self.bytes, Ordering::SeqCst);
+    }
 }
 
 impl PartialEq for Blob {
@@ -72,9 +120,9 @@ impl Blob {
     pub async fn head(&self, n: usize) -> std::io::Result<Vec<u8>> {
         match self {
             Blob::Memory(b) => Ok(b[..b.len().min(n)].to_vec()),
-            Blob::File(path, _) => {
+            Blob::File(file, _) => {
                 use tokio::io::AsyncReadExt;
-                let mut f = tokio::fs::File::open(path.as_ref() as &Path).await?;
+                let mut f = tokio::fs::File::open(file.path()).await?;
                 let mut buf = vec![0; n];
                 let mut got = 0;
                 while got < n {
@@ -96,10 +144,10 @@ impl Blob {
     ) -> std::io::Result<impl Stream<Item = std::io::Result<Bytes>> + Send + 'static> {
         let inner: futures::stream::BoxStream<'static, std::io::Result<Bytes>> = match self {
             Blob::Memory(b) => futures::stream::once(std::future::ready(Ok(b.clone()))).boxed(),
-            Blob::File(path, _) => {
-                let f = tokio::fs::File::open(path.as_ref() as &Path).await?;
+            Blob::File(file, _) => {
+                let f = tokio::fs::File::open(file.path()).await?;
                 // Keep the spool file alive while the stream reads it.
-                let keep = path.clone();
+                let keep = file.clone();
                 tokio_util::io::ReaderStream::with_capacity(f, 256 * 1024)
                     .map(move |chunk| {
                         let _ = &keep;
@@ -116,7 +164,7 @@ impl Blob {
     pub async fn into_vec(self) -> std::io::Result<Vec<u8>> {
         match self {
             Blob::Memory(b) => Ok(b.to_vec()),
-            Blob::File(path, _) => tokio::fs::read(path.as_ref() as &Path).await,
+            Blob::File(file, _) => tokio::fs::read(file.path()).await,
         }
     }
 
@@ -128,7 +176,7 @@ impl Blob {
     ) -> Result<(), folio_store::StoreError> {
         match self {
             Blob::Memory(b) => store.put(key, b.clone()).await,
-            Blob::File(path, _) => store.put_file(key, path).await,
+            Blob::File(file, _) => store.put_file(key, file.path()).await,
         }
     }
 }
@@ -153,11 +201,15 @@ pub struct Spool {
     /// Kibibytes of parse memory left, shared by all requests.
     budget: Arc<Semaphore>,
     budget_kib: u32,
+    /// Bytes of all spool files now, and their bound (0 = none).
+    disk_held: Arc<AtomicU64>,
+    disk_max: u64,
 }
 
 impl Spool {
-    /// A spool in `dir` (created if missing) with `budget_bytes` of parse memory.
-    pub fn new(dir: PathBuf, budget_bytes: u64) -> Self {
+    /// A spool in `dir` (created if missing) with `budget_bytes` of parse memory and at most
+    /// `disk_bytes` in its files together (0 = no bound).
+    pub fn new(dir: PathBuf, budget_bytes: u64, disk_bytes: u64) -> Self {
         // Created again on each use if it vanishes; failing here would only hide the reason.
         let _ = std::fs::create_dir_all(&dir);
         let budget_kib = (budget_bytes / 1024).clamp(1, u64::from(u32::MAX >> 4)) as u32;
@@ -165,7 +217,14 @@ impl Spool {
             dir,
             budget: Arc::new(Semaphore::new(budget_kib as usize)),
             budget_kib,
+            disk_held: Arc::default(),
+            disk_max: disk_bytes,
         }
+    }
+
+    /// Bytes in spool files now.
+    pub fn disk_bytes(&self) -> u64 {
+        self.disk_held.load(Ordering::SeqCst)
     }
 
     pub fn dir(&self) -> &Path {
@@ -207,10 +266,13 @@ impl Spool {
     }
 
     /// Collect `chunks` (at most `limit` bytes) in memory up to [`MEMORY_MAX`], then in a spool
-    /// file. `too_large` says what to answer past the limit.
+    /// file. `too_large` says what to answer past the limit. A `declared` size (Content-Length)
+    /// that will spill is counted against the disk bound before the first byte is read, so a
+    /// refusal (429) comes while the client can still read it, not midway through its upload.
     pub async fn collect<S, E>(
         &self,
         chunks: S,
+        declared: Option<u64>,
         limit: u64,
         too_large: impl Fn(u64) -> ApiError,
         read_error: impl Fn(E) -> ApiError,
@@ -221,19 +283,45 @@ impl Spool {
         let mut chunks = std::pin::pin!(chunks);
         let mut memory = BytesMut::new();
         let mut file: Option<(tokio::fs::File, tempfile::TempPath)> = None;
+        let mut charge = DiskCharge {
+            held: self.disk_held.clone(),
+            max: self.disk_max,
+            bytes: 0,
+        };
         let mut size = 0u64;
+        let mut on_disk = 0u64;
         let io = |e: std::io::Error| ApiError::internal("spooling a request body", e);
+        let full = |max: u64| {
+            ApiError::new(
+                429,
+                format!(
+                    "Too many requests: the server is holding other large documents on disk ({} MiB, its limit for bodies and fetched files waiting to be processed); try again in a minute.",
+                    max >> 20
+                ),
+            )
+        };
+        if let Some(n) = declared.filter(|&n| n > MEMORY_MAX as u64 && n <= limit)
+            && !charge.grow(n)
+        {
+            return Err(full(self.disk_max));
+        }
         while let Some(chunk) = chunks.next().await {
             let chunk = chunk.map_err(&read_error)?;
             size += chunk.len() as u64;
             if size > limit {
                 return Err(too_large(limit));
             }
+            if file.is_none() && memory.len() + chunk.len() <= MEMORY_MAX {
+                memory.extend_from_slice(&chunk);
+                continue;
+            }
+            let spilling = if file.is_none() { memory.len() } else { 0 };
+            on_disk += (spilling + chunk.len()) as u64;
+            if on_disk > charge.bytes && !charge.grow(on_disk - charge.bytes) {
+                return Err(full(self.disk_max));
+            }
             match &mut file {
                 Some((f, _)) => f.write_all(&chunk).await.map_err(io)?,
-                None if memory.len() + chunk.len() <= MEMORY_MAX => {
-                    memory.extend_from_slice(&chunk)
-                }
                 None => {
                     let (mut f, path) = self.file().map_err(io)?;
                     f.write_all(&memory).await.map_err(io)?;
@@ -246,7 +334,11 @@ impl Spool {
         match file {
             Some((mut f, path)) => {
                 f.flush().await.map_err(io)?;
-                Ok(Blob::File(Arc::new(path), size))
+                let file = SpoolFile {
+                    path,
+                    _charge: charge,
+                };
+                Ok(Blob::File(Arc::new(file), size))
             }
             None => Ok(Blob::Memory(memory.freeze())),
         }
@@ -273,9 +365,10 @@ impl Spool {
 }
 
 impl Default for Spool {
-    /// The system's temporary directory and 512 MiB of parse memory (library use and tests).
+    /// The system's temporary directory, 512 MiB of parse memory and no disk bound (library use
+    /// and tests).
     fn default() -> Self {
-        Self::new(std::env::temp_dir().join("folio-spool"), 512 << 20)
+        Self::new(std::env::temp_dir().join("folio-spool"), 512 << 20, 0)
     }
 }
 
@@ -302,7 +395,7 @@ pub async fn spool_request(
         return Err(too_large(limit));
     }
     let chunks = req.into_body().into_data_stream();
-    let read = spool.collect(chunks, limit, too_large, |e| {
+    let read = spool.collect(chunks, declared, limit, too_large, |e| {
         ApiError::bad_request(format!("The request body could not be read: {e}."))
     });
     tokio::time::timeout(timeout, read).await.map_err(|_| {
@@ -327,22 +420,25 @@ mod tests {
     #[tokio::test]
     async fn small_bodies_stay_in_memory_large_ones_spill_and_vanish_on_drop() {
         let dir = tempfile::tempdir().unwrap();
-        let spool = Spool::new(dir.path().join("s"), 1 << 20);
+        let spool = Spool::new(dir.path().join("s"), 1 << 20, 0);
         let tl = |_| ApiError::new(413, "big");
         let rd = |e: std::io::Error| ApiError::bad_request(e.to_string());
         let small = spool
-            .collect(chunks(vec![vec![1; 10]]), 1 << 30, tl, rd)
+            .collect(chunks(vec![vec![1; 10]]), None, 1 << 30, tl, rd)
             .await
             .unwrap();
         assert_eq!(small.bytes().map(|b| b.len()), Some(10));
         let parts = vec![vec![7u8; MEMORY_MAX - 1], vec![8u8; 5], vec![9u8; 300_000]];
         let whole: Vec<u8> = parts.concat();
-        let big = spool.collect(chunks(parts), 1 << 30, tl, rd).await.unwrap();
+        let big = spool
+            .collect(chunks(parts), None, 1 << 30, tl, rd)
+            .await
+            .unwrap();
         let Blob::File(path, size) = &big else {
             panic!("a large body must spill")
         };
         assert_eq!(*size, whole.len() as u64);
-        let path = path.to_path_buf();
+        let path = path.path().to_path_buf();
         assert_eq!(big.head(4).await.unwrap(), vec![7; 4]);
         let mut streamed = Vec::new();
         let mut s = big.stream().await.unwrap();
@@ -359,11 +455,12 @@ mod tests {
     #[tokio::test]
     async fn over_the_limit_is_refused_midway_and_leaves_no_file() {
         let dir = tempfile::tempdir().unwrap();
-        let spool = Spool::new(dir.path().to_path_buf(), 1 << 20);
+        let spool = Spool::new(dir.path().to_path_buf(), 1 << 20, 0);
         let parts = vec![vec![0u8; 100_000]; 5];
         let e = spool
             .collect(
                 chunks(parts),
+                None,
                 250_000,
                 |_| ApiError::new(413, "big"),
                 |e: std::io::Error| ApiError::bad_request(e.to_string()),
@@ -374,9 +471,78 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
+    #[tokio::test]
+    async fn spool_files_together_stay_under_the_disk_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path().to_path_buf(), 1 << 20, 1 << 20);
+        let tl = |_| ApiError::new(413, "big");
+        let rd = |e: std::io::Error| ApiError::bad_request(e.to_string());
+        let body = || chunks(vec![vec![0u8; 100_000]; 6]);
+        let first = spool.collect(body(), None, 1 << 30, tl, rd).await.unwrap();
+        assert_eq!(spool.disk_bytes(), 600_000);
+        let e = spool
+            .collect(body(), None, 1 << 30, tl, rd)
+            .await
+            .unwrap_err();
+        assert_eq!(e.status, 429, "{}", e.message);
+        assert_eq!(
+            spool.disk_bytes(),
+            600_000,
+            "a refused body gives its bytes back"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let small = spool.collect(chunks(vec![vec![1; 10]]), None, 1 << 30, tl, rd);
+        assert!(small.await.is_ok(), "bodies kept in memory are not on disk");
+        drop(first);
+        assert_eq!(spool.disk_bytes(), 0);
+        assert!(spool.collect(body(), None, 1 << 30, tl, rd).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_declared_size_is_counted_before_the_body_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path().to_path_buf(), 1 << 20, 1 << 20);
+        let tl = |_| ApiError::new(413, "big");
+        let never = futures::stream::pending::<Result<Bytes, std::io::Error>>();
+        let e = spool
+            .collect(never, Some(2 << 20), 1 << 30, tl, |e| {
+                ApiError::bad_request(e.to_string())
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.status, 429,
+            "refused at once, not after waiting for the body"
+        );
+        let held = spool
+            .collect(
+                chunks(vec![vec![0u8; 100_000]; 3]),
+                Some(600_000),
+                1 << 30,
+                tl,
+                |e| ApiError::bad_request(e.to_string()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(spool.disk_bytes(), 600_000);
+        let e = spool
+            .collect(
+                chunks(vec![vec![0u8; 100_000]; 5]),
+                Some(500_000),
+                1 << 30,
+                tl,
+                |e| ApiError::bad_request(e.to_string()),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.status, 429);
+        drop(held);
+        assert_eq!(spool.disk_bytes(), 0);
+    }
+
     #[test]
     fn parse_memory_is_one_budget_for_all_requests() {
-        let spool = Spool::new(std::env::temp_dir(), 3 << 20);
+        let spool = Spool::new(std::env::temp_dir(), 3 << 20, 0);
         assert_eq!(spool.reserve(2 << 20).unwrap_err().status, 413);
         let held = spool.reserve(600 << 10).unwrap();
         assert_eq!(spool.reserve(600 << 10).unwrap_err().status, 429);
@@ -387,7 +553,7 @@ mod tests {
     #[test]
     fn sweep_removes_only_old_spool_files() {
         let dir = tempfile::tempdir().unwrap();
-        let spool = Spool::new(dir.path().to_path_buf(), 1 << 20);
+        let spool = Spool::new(dir.path().to_path_buf(), 1 << 20, 0);
         let (_, keep) = spool.file().unwrap();
         std::fs::write(dir.path().join("other"), b"x").unwrap();
         assert_eq!(spool.sweep(Duration::from_secs(3600)), 0);

@@ -35,6 +35,9 @@ pub struct ApiConfig {
     /// Memory all requests together may use to parse large JSON or form bodies (base64
     /// uploads); past it such requests answer 429.
     pub max_parse_memory_bytes: u64,
+    /// Most bytes of all spooled bodies and fetched inputs together (0 = no bound); a body that
+    /// would pass it answers 429.
+    pub max_spool_bytes: u64,
     /// Most bytes of all stored files together, uploads and results (0 = no quota); beyond it
     /// uploads and conversions answer 507.
     pub max_store_bytes: u64,
@@ -91,6 +94,7 @@ impl Default for ApiConfig {
             max_body_bytes: 256 * 1024 * 1024,
             spool_dir: std::env::temp_dir().join("folio-spool"),
             max_parse_memory_bytes: 512 << 20,
+            max_spool_bytes: 0,
             max_store_bytes: 10 * 1024 * 1024 * 1024,
             max_output_bytes: 1024 * 1024 * 1024,
             body_timeout: Duration::from_secs(300),

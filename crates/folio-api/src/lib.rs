@@ -73,7 +73,11 @@ impl AppState {
             .expect("HTTP client configuration is valid");
         let renders = tokio::sync::Semaphore::new(config.max_concurrent_renders.max(1));
         let renderer = folio_sandbox::Renderer::new(config.sandbox.clone());
-        let spool = body::Spool::new(config.spool_dir.clone(), config.max_parse_memory_bytes);
+        let spool = body::Spool::new(
+            config.spool_dir.clone(),
+            config.max_parse_memory_bytes,
+            config.max_spool_bytes,
+        );
         Self(Arc::new(Inner {
             config,
             store,

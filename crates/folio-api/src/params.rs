@@ -264,7 +264,13 @@ impl Params {
             let content_type = field.content_type().map(|m| m.to_string());
             if filename.is_some() {
                 let data = spool
-                    .collect(field, u64::MAX, |_| ApiError::new(413, "too large"), bad)
+                    .collect(
+                        field,
+                        None,
+                        u64::MAX,
+                        |_| ApiError::new(413, "too large"),
+                        bad,
+                    )
                     .await?;
                 if self.file.is_none() {
                     self.file = Some(FilePart {

@@ -65,6 +65,11 @@ pub struct ServeArgs {
     /// uploads), in MiB; a request that would go past it answers 429.
     #[arg(long, env = "FOLIO_MAX_PARSE_MEMORY_MIB", default_value_t = 512)]
     pub max_parse_memory_mib: u64,
+    /// Most MiB of request bodies and fetched inputs waiting in the spool directory together
+    /// (0 = no bound); a body that would pass it answers 429, so many large uploads at once
+    /// cannot fill the disk.
+    #[arg(long, env = "FOLIO_MAX_SPOOL_MIB", default_value_t = 4096)]
+    pub max_spool_mib: u64,
     /// Most MiB of all stored files together, uploads and results (0 = no quota). Uploads and
     /// conversions that would pass it answer 507 (Insufficient Storage).
     #[arg(long, env = "FOLIO_MAX_STORE_MIB", default_value_t = 10240)]
@@ -337,6 +342,7 @@ impl ServeArgs {
                 .clone()
                 .unwrap_or_else(|| self.data_dir.join("spool")),
             max_parse_memory_bytes: self.max_parse_memory_mib.saturating_mul(1024 * 1024),
+            max_spool_bytes: self.max_spool_mib.saturating_mul(1024 * 1024),
             max_waiting_sync: self.max_waiting_sync,
             max_store_bytes: self.max_store_mib.saturating_mul(1024 * 1024),
             max_output_bytes: self.max_output_mib.saturating_mul(1024 * 1024),

@@ -548,3 +548,98 @@ fn an_input_url_naming_our_own_api_is_refused_not_followed() {
     // Without the header the same call works: only fetches are refused.
     assert_eq!(client().get(&inner).send().unwrap().status().as_u16(), 200);
 }
+
+/// Bytes in the files of the server's spool directory now.
+fn spool_bytes(s: &Server) -> u64 {
+    std::fs::read_dir(s.data_dir.join("spool"))
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn slow_large_uploads_together_cannot_fill_the_disk() {
+    let s = Server::start(&["--max-spool-mib", "8"]);
+    let presigned = |name: &str| -> String {
+        let j: serde_json::Value = client()
+            .get(format!(
+                "{}/file/upload/get-presigned-url?name={name}",
+                s.base
+            ))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        j["presignedUrl"].as_str().unwrap().to_string()
+    };
+    // A stranger starts a 7 MiB upload, sends 6 MiB of it and stalls.
+    let first = url::Url::parse(&presigned("slow.pdf")).unwrap();
+    let size = 7usize << 20;
+    let mut tcp = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        tcp,
+        "PUT {}?{} HTTP/1.1\r\nHost: x\r\nContent-Length: {size}\r\n\r\n%PDF-1.4\n",
+        first.path(),
+        first.query().unwrap_or_default()
+    )
+    .unwrap();
+    tcp.write_all(&vec![b' '; (6 << 20) - 9]).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while spool_bytes(&s) < 5 << 20 {
+        assert!(
+            Instant::now() < deadline,
+            "the body never reached the spool"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // While it holds the spool, another large upload is refused with the PDF.co envelope,
+    // before its body is sent (its declared length would pass the bound)…
+    let second = url::Url::parse(&presigned("second.pdf")).unwrap();
+    let answer = raw_answer(
+        &s,
+        &format!(
+            "PUT {}?{} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+            second.path(),
+            second.query().unwrap_or_default(),
+            4 << 20
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+    assert!(answer.contains("\"status\":429"), "{answer}");
+    assert!(answer.contains("8 MiB"), "{answer}");
+    // …small requests still work…
+    assert_eq!(
+        client()
+            .get(format!("{}/health", s.base))
+            .send()
+            .unwrap()
+            .status(),
+        200
+    );
+    // …and the stalled one, once finished, is stored whole.
+    tcp.write_all(&vec![b' '; 1 << 20]).unwrap();
+    let mut answer = vec![0; 4096];
+    let n = tcp.read(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    drop(tcp);
+    // The bound is given back: the refused upload now goes through, and the spool empties.
+    let r = client()
+        .put(presigned("third.pdf"))
+        .body(big_body(4 << 20))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while spool_bytes(&s) > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "spool files outlived their requests"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

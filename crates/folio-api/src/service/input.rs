@@ -164,11 +164,12 @@ impl Input {
             Input::Fetched(blob) => Ok(blob),
             Input::Stored { key } => {
                 let max = state.config.limits.max_input_bytes;
-                let stream = state.store.get_stream(&key).await?.stream;
+                let stored = state.store.get_stream(&key).await?;
                 state
                     .spool
                     .collect(
-                        stream,
+                        stored.stream,
+                        Some(stored.size),
                         max,
                         |limit| {
                             ApiError::new(
@@ -261,10 +262,12 @@ async fn fetch(
         limits.check_input_size(len)?;
     }
     let max = limits.max_input_bytes;
+    let declared = resp.content_length();
     state
         .spool
         .collect(
             resp.bytes_stream(),
+            declared,
             max,
             |limit| {
                 ApiError::new(
