@@ -223,7 +223,8 @@ impl Spool {
     }
 
     /// Bytes in spool files now.
-    pub fn disk_bytes(&self) -> u64 {
+    #[cfg(test)]
+    fn disk_bytes(&self) -> u64 {
         self.disk_held.load(Ordering::SeqCst)
     }
 
@@ -289,7 +290,6 @@ impl Spool {
             bytes: 0,
         };
         let mut size = 0u64;
-        let mut on_disk = 0u64;
         let io = |e: std::io::Error| ApiError::internal("spooling a request body", e);
         let full = |max: u64| {
             ApiError::new(
@@ -315,9 +315,8 @@ impl Spool {
                 memory.extend_from_slice(&chunk);
                 continue;
             }
-            let spilling = if file.is_none() { memory.len() } else { 0 };
-            on_disk += (spilling + chunk.len()) as u64;
-            if on_disk > charge.bytes && !charge.grow(on_disk - charge.bytes) {
+            // From here on every byte received is on disk (the memory part spills with it).
+            if size > charge.bytes && !charge.grow(size - charge.bytes) {
                 return Err(full(self.disk_max));
             }
             match &mut file {
@@ -503,36 +502,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let spool = Spool::new(dir.path().to_path_buf(), 1 << 20, 1 << 20);
         let tl = |_| ApiError::new(413, "big");
+        let rd = |e: std::io::Error| ApiError::bad_request(e.to_string());
         let never = futures::stream::pending::<Result<Bytes, std::io::Error>>();
         let e = spool
-            .collect(never, Some(2 << 20), 1 << 30, tl, |e| {
-                ApiError::bad_request(e.to_string())
-            })
+            .collect(never, Some(2 << 20), 1 << 30, tl, rd)
             .await
             .unwrap_err();
         assert_eq!(
             e.status, 429,
             "refused at once, not after waiting for the body"
         );
+        let body = |parts| chunks(vec![vec![0u8; 100_000]; parts]);
         let held = spool
-            .collect(
-                chunks(vec![vec![0u8; 100_000]; 3]),
-                Some(600_000),
-                1 << 30,
-                tl,
-                |e| ApiError::bad_request(e.to_string()),
-            )
+            .collect(body(3), Some(600_000), 1 << 30, tl, rd)
             .await
             .unwrap();
         assert_eq!(spool.disk_bytes(), 600_000);
         let e = spool
-            .collect(
-                chunks(vec![vec![0u8; 100_000]; 5]),
-                Some(500_000),
-                1 << 30,
-                tl,
-                |e| ApiError::bad_request(e.to_string()),
-            )
+            .collect(body(5), Some(500_000), 1 << 30, tl, rd)
             .await
             .unwrap_err();
         assert_eq!(e.status, 429);
