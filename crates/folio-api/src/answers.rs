@@ -71,6 +71,10 @@ pub struct Conversion {
     pub output_link_valid_till: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
+    /// What pages could not show ("page 0: 5 glyphs of font MS-Mincho not drawn: …"): the
+    /// conversion succeeded, but the output lacks this. Absent when nothing is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
 }
 
 /// `/file/upload/get-presigned-url`'s answer.

@@ -54,6 +54,7 @@ pub struct Metrics {
     bytes_in: Counter,
     bytes_out: Counter,
     pages: Counter,
+    warnings: Counter,
     render_seconds: Histogram,
     jobs_finished: Family<OutcomeLabels, Counter>,
     queued: Gauge,
@@ -67,6 +68,7 @@ impl Default for Metrics {
             bytes_in: Counter::default(),
             bytes_out: Counter::default(),
             pages: Counter::default(),
+            warnings: Counter::default(),
             // 10 ms to about 80 s: a one-page sync conversion to a long async job.
             render_seconds: Histogram::new(exponential_buckets(0.01, 2.0, 14)),
             jobs_finished: Family::default(),
@@ -94,6 +96,11 @@ impl Default for Metrics {
             m.pages.clone(),
         );
         r.register(
+            "folio_page_warnings",
+            "Warnings of finished conversions: glyphs no installed font has, text without Unicode",
+            m.warnings.clone(),
+        );
+        r.register(
             "folio_render_duration_seconds",
             "Time to render and store one conversion's pages",
             m.render_seconds.clone(),
@@ -113,9 +120,11 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    /// A finished conversion of `pages` pages whose rendering took `elapsed`.
-    pub fn conversion(&self, pages: usize, elapsed: Duration) {
+    /// A finished conversion of `pages` pages whose rendering took `elapsed`, with `warnings`
+    /// about what its pages could not show.
+    pub fn conversion(&self, pages: usize, elapsed: Duration, warnings: usize) {
         self.pages.inc_by(pages as u64);
+        self.warnings.inc_by(warnings as u64);
         self.render_seconds.observe(elapsed.as_secs_f64());
     }
 

@@ -167,14 +167,18 @@ async fn result_json(
 ) -> Result<serde_json::Value, ApiError> {
     let placeholder = params.placeholder.as_deref().unwrap_or_default();
     let name = params.placeholder_name();
-    Ok(json!({
+    let mut result = json!({
         "url": download_url(state, placeholder, &name, outcome.expires_at).await?,
         "urls": outcome.urls,
         "pageCount": outcome.page_count,
         "duration": outcome.duration_ms,
         "outputLinkValidTill": iso_time(outcome.expires_at),
         "name": name,
-    }))
+    });
+    if !outcome.warnings.is_empty() {
+        result["warnings"] = json!(outcome.warnings);
+    }
+    Ok(result)
 }
 
 /// Requeue jobs whose worker vanished, and delete expired jobs and files.

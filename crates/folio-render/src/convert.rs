@@ -27,6 +27,16 @@ pub struct PageImage {
     pub height: u32,
     /// The encoded file.
     pub data: Vec<u8>,
+    /// What the page could not show, each starting "page N:" (0-based, as PDF.co counts).
+    pub warnings: Vec<String>,
+}
+
+/// `warnings` of page `page`, prefixed with its number as the answers give them.
+fn page_warnings(page: usize, warnings: Vec<String>) -> Vec<String> {
+    warnings
+        .into_iter()
+        .map(|w| format!("page {page}: {w}"))
+        .collect()
 }
 
 /// What a conversion did.
@@ -67,10 +77,13 @@ pub fn convert(
         pages,
         &sizes,
         opts,
-        |raster| encode_page(&raster, opts.format, opts.jpeg_quality, dpi),
+        |raster| {
+            encode_page(&raster, opts.format, opts.jpeg_quality, dpi)
+                .map(|data| (data, raster.warnings))
+        },
         |seq, result| {
             let page = pages[seq];
-            let item = result.map(|data| {
+            let item = result.map(|(data, warnings)| {
                 let (width, height) = sizes[seq];
                 PageImage {
                     seq,
@@ -78,6 +91,7 @@ pub fn convert(
                     width,
                     height,
                     data,
+                    warnings: page_warnings(page, warnings),
                 }
             });
             match &item {
@@ -95,7 +109,7 @@ pub fn convert(
 }
 
 /// Render `pages` into one multi-page TIFF written to `out`. `progress` is called after each page
-/// with the number of pages written so far. Any failed page fails the whole file, since a TIFF
+/// with the number of pages written so far and that page's warnings. Any failed page fails the whole file, since a TIFF
 /// with a missing page would silently renumber the rest.
 pub fn convert_tiff<W: Write + Seek>(
     doc: &Document,
@@ -103,17 +117,18 @@ pub fn convert_tiff<W: Write + Seek>(
     opts: &RenderOptions,
     limits: &Limits,
     out: W,
-    mut progress: impl FnMut(usize),
+    mut progress: impl FnMut(usize, Vec<String>),
 ) -> Result<Summary, Error> {
     let sizes = check_sizes(doc, pages, opts.resolution, limits)?;
     let dpi = dpi_of(opts.resolution);
     let start = Instant::now();
     let mut tiff = TiffWriter::new(out)?;
     let mut done = 0;
-    run_parallel(doc, pages, &sizes, opts, Ok, |_, raster| {
-        tiff.add_page(&raster?, dpi)?;
+    run_parallel(doc, pages, &sizes, opts, Ok, |seq, raster| {
+        let raster = raster?;
+        tiff.add_page(&raster, dpi)?;
         done += 1;
-        progress(done);
+        progress(done, page_warnings(pages[seq], raster.warnings));
         Ok(())
     })?;
     Ok(Summary {

@@ -17,6 +17,8 @@ mod convert;
 mod document;
 mod encode;
 mod error;
+pub mod fonts;
+mod missing;
 mod pages;
 mod raster;
 #[cfg(any(test, feature = "testpdf"))]

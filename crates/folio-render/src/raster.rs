@@ -1,12 +1,16 @@
 //! Page → pixels: one [`Rasterizer`] per worker thread, and colour conversion of its output.
 
-use hayro::hayro_interpret::InterpreterSettings;
+use std::sync::Arc;
+
 use hayro::hayro_interpret::util::TransformExt;
+use hayro::hayro_interpret::{InterpreterCache, InterpreterSettings};
 use hayro::hayro_syntax::page::Page;
 use hayro::kurbo::Affine;
 use hayro::vello_cpu::color::palette::css::WHITE;
 use hayro::vello_cpu::{Pixmap, RasterizerSettings, RenderContext, Resources, TargetInit};
 use hayro::{RenderCache, RenderSettings};
+
+use crate::fonts::FontWatch;
 
 /// Colour of the output images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -35,6 +39,8 @@ pub struct Raster {
     pub width: u32,
     pub height: u32,
     pub pixels: Pixels,
+    /// What could not be drawn ("5 glyphs of font MS-Mincho not drawn: …"), empty for most pages.
+    pub warnings: Vec<String>,
 }
 
 /// The per-thread rendering state. The engine's caches use `Rc`, so each worker owns one and
@@ -45,6 +51,9 @@ pub struct Rasterizer<'a> {
     pixmap: Pixmap,
     resources: Resources,
     settings: InterpreterSettings,
+    watch: Arc<FontWatch>,
+    /// For the second look at a page that had missing glyphs (see `missing.rs`).
+    watch_cache: InterpreterCache<'a>,
 }
 
 impl<'a> Rasterizer<'a> {
@@ -54,12 +63,15 @@ impl<'a> Rasterizer<'a> {
             num_threads: 0,
             ..Default::default()
         };
+        let watch = Arc::new(FontWatch::default());
         Self {
             cache: RenderCache::new(),
             ctx: RenderContext::new_with(1, 1, settings),
             pixmap: Pixmap::new(1, 1),
             resources: Resources::default(),
-            settings: InterpreterSettings::default(),
+            settings: watch.settings(),
+            watch,
+            watch_cache: InterpreterCache::default(),
         }
     }
 
@@ -88,6 +100,12 @@ impl<'a> Rasterizer<'a> {
             transform,
         );
         self.ctx.flush();
+        let warnings = match self.watch.take_missing() {
+            0 => Vec::new(),
+            _ => {
+                crate::missing::missing_glyphs(page, &self.watch_cache, &self.settings, &self.watch)
+            }
+        };
         self.ctx.render_with(
             &mut self.pixmap,
             &mut self.resources,
@@ -114,6 +132,7 @@ impl<'a> Rasterizer<'a> {
             width,
             height,
             pixels,
+            warnings,
         }
     }
 }

@@ -10,10 +10,11 @@ use hayro::hayro_interpret::hayro_cmap::BfString;
 use hayro::hayro_interpret::util::TransformExt;
 use hayro::hayro_interpret::{
     BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps,
-    InterpreterCache, InterpreterSettings, SoftMask, interpret_page,
+    InterpreterCache, SoftMask, interpret_page,
 };
 use hayro::kurbo::{Affine, BezPath, Point, Rect};
 
+use crate::fonts::FontWatch;
 use crate::{Document, Error};
 
 /// Glyph space of hayro's glyph transforms: 1000 units per em.
@@ -46,6 +47,8 @@ impl Glyph {
 #[derive(Default)]
 struct TextCollector {
     glyphs: Vec<Glyph>,
+    /// Glyphs without Unicode text, per font name (`None`: the font has no name).
+    no_unicode: std::collections::BTreeMap<Option<String>, usize>,
 }
 
 impl<'a> Device<'a> for TextCollector {
@@ -64,6 +67,13 @@ impl<'a> Device<'a> for TextCollector {
                 BfString::Char(c) => c.to_string(),
                 BfString::String(s) => s,
             }) else {
+                let name = match &**g {
+                    hayro::hayro_interpret::font::Glyph::Outline(o) => {
+                        o.font_data().and_then(|d| d.postscript_name)
+                    }
+                    hayro::hayro_interpret::font::Glyph::Type3(_) => None,
+                };
+                *self.no_unicode.entry(name).or_default() += 1;
                 continue;
             };
             let t = props.transform * g.transform();
@@ -97,6 +107,12 @@ impl Document {
     ///
     /// An engine panic on the page becomes [`Error::PageFailed`] for this page.
     pub fn page_text(&self, index: usize) -> Result<String, Error> {
+        self.page_text_and_warnings(index).map(|(text, _)| text)
+    }
+
+    /// [`Document::page_text`], and what it could not read: "page N: 12 glyphs of font X have
+    /// no Unicode mapping …" for glyphs whose font does not say which characters they are.
+    pub fn page_text_and_warnings(&self, index: usize) -> Result<(String, Vec<String>), Error> {
         let count = self.page_count();
         if index >= count {
             return Err(Error::PageOutOfRange {
@@ -108,17 +124,29 @@ impl Document {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let cache = InterpreterCache::default();
             let (w, h) = page.render_dimensions();
+            let watch = std::sync::Arc::new(FontWatch::default());
             let mut ctx = Context::new(
                 page.initial_transform(true).to_kurbo(),
                 Rect::new(0.0, 0.0, w as f64, h as f64),
                 &cache,
                 page.xref(),
-                InterpreterSettings::default(),
+                watch.settings(),
             );
             let mut collector = TextCollector::default();
             interpret_page(page, &mut ctx, &mut collector);
             collector.glyphs.truncate(MAX_GLYPHS_PER_PAGE);
-            reading_order(collector.glyphs)
+            let warnings = collector
+                .no_unicode
+                .into_iter()
+                .map(|(name, n)| {
+                    let font = name.map_or_else(|| "an unnamed font".into(), |n| format!("font {n}"));
+                    format!(
+                        "page {index}: {n} glyph{} of {font} have no Unicode mapping: their text is missing from the output",
+                        if n == 1 { "" } else { "s" }
+                    )
+                })
+                .collect();
+            (reading_order(collector.glyphs), warnings)
         }))
         .map_err(|panic| crate::convert::engine_failure(index, &panic))
     }

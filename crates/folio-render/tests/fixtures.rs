@@ -204,7 +204,8 @@ fn tiff_holds_every_selected_page() {
         resolution: Resolution::Dpi(40.0),
         ..Default::default()
     };
-    let s = convert_tiff(&doc, &pages, &opts, &Limits::default(), &mut buf, |n| {
+    let s = convert_tiff(&doc, &pages, &opts, &Limits::default(), &mut buf, |n, w| {
+        assert!(w.is_empty(), "{w:?}");
         progress.push(n)
     })
     .unwrap();

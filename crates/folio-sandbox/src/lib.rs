@@ -88,6 +88,9 @@ pub enum Event {
     Text(PageText),
     /// The answer of an info job (its only event).
     Info(Box<DocumentInfo>),
+    /// What the page that comes next could not show ("page 0: 5 glyphs of font MS-Mincho not
+    /// drawn: …"). Sent before that page; the conversion still succeeds.
+    Warning(String),
 }
 
 /// One page's text.
@@ -190,8 +193,9 @@ pub fn execute(
     }
     if job.kind == JobKind::Text {
         for (seq, &page) in pages.iter().enumerate() {
-            let text = doc.page_text(page)?;
-            if !emit(Event::Text(PageText { seq, page, text })) {
+            let (text, warnings) = doc.page_text_and_warnings(page)?;
+            let listening = warnings.into_iter().all(|w| emit(Event::Warning(w)));
+            if !listening || !emit(Event::Text(PageText { seq, page, text })) {
                 return Err(stopped().into());
             }
         }
@@ -205,9 +209,19 @@ pub fn execute(
         let file = std::fs::File::create(path).map_err(folio_render::Error::from)?;
         let mut out = std::io::BufWriter::new(file);
         let mut listening = true;
-        folio_render::convert_tiff(&doc, &pages, &job.options, &job.limits, &mut out, |n| {
-            listening = listening && emit(Event::TiffProgress(n));
-        })?;
+        folio_render::convert_tiff(
+            &doc,
+            &pages,
+            &job.options,
+            &job.limits,
+            &mut out,
+            |n, warnings| {
+                for w in warnings {
+                    listening = listening && emit(Event::Warning(w));
+                }
+                listening = listening && emit(Event::TiffProgress(n));
+            },
+        )?;
         use std::io::Write;
         out.flush().map_err(folio_render::Error::from)?;
         return if listening {
@@ -217,7 +231,11 @@ pub fn execute(
         };
     }
     folio_render::convert(&doc, &pages, &job.options, &job.limits, |img| {
-        if emit(Event::Page(img?)) {
+        let mut img = img?;
+        let listening = std::mem::take(&mut img.warnings)
+            .into_iter()
+            .all(|w| emit(Event::Warning(w)));
+        if listening && emit(Event::Page(img)) {
             Ok(())
         } else {
             Err(stopped())

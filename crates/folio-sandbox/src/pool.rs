@@ -266,7 +266,7 @@ impl Run {
             Ok(Some(Event::Page(_) | Event::TiffProgress(_) | Event::Text(_))) => {
                 self.next_seq += 1
             }
-            Ok(Some(Event::Info(_))) => {}
+            Ok(Some(Event::Info(_) | Event::Warning(_))) => {}
             Ok(None) | Err(_) => {
                 // A worker still held here timed out or failed mid-stream: it is not reused.
                 if let RunKind::Process(worker) = &mut self.kind {
@@ -306,7 +306,10 @@ impl Run {
                 width,
                 height,
                 data,
+                // They came before the page, as Event::Warning.
+                warnings: Vec::new(),
             }))),
+            Ok((Frame::Warning { message }, _)) => Ok(Some(Event::Warning(message))),
             Ok((Frame::TiffProgress { done }, _)) => Ok(Some(Event::TiffProgress(done))),
             Ok((Frame::Text { seq, page }, data)) => Ok(Some(Event::Text(PageText {
                 seq,

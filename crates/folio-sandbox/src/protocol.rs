@@ -42,6 +42,10 @@ pub enum Frame {
         seq: usize,
         page: usize,
     },
+    /// Something the next page (or TIFF page, or text) could not show.
+    Warning {
+        message: String,
+    },
     /// The answer of an info job.
     Info {
         info: Box<crate::DocumentInfo>,

@@ -78,6 +78,9 @@ pub fn worker_main(options: WorkerOptions) -> i32 {
                     t.text.as_bytes(),
                 ),
                 Event::Info(info) => write_frame(&mut output, &Frame::Info { info }, &[]),
+                Event::Warning(message) => {
+                    write_frame(&mut output, &Frame::Warning { message }, &[])
+                }
             };
             match written {
                 Ok(()) => true,

@@ -144,8 +144,11 @@ fn convert_file(args: &ConvertArgs) -> anyhow::Result<usize> {
         let path = args.out.join(format!("{stem}.tiff"));
         let tmp = tmp_path(&path);
         let file = BufWriter::new(fs::File::create(&tmp)?);
-        let result = convert_tiff(&doc, &pages, &opts, &limits, file, |n| {
-            bar.set_position(n as u64)
+        let result = convert_tiff(&doc, &pages, &opts, &limits, file, |n, warnings| {
+            bar.set_position(n as u64);
+            warnings
+                .iter()
+                .for_each(|w| bar.suspend(|| eprintln!("warning: {w}")));
         });
         match result {
             Ok(s) => {
@@ -162,6 +165,9 @@ fn convert_file(args: &ConvertArgs) -> anyhow::Result<usize> {
             bar.inc(1);
             match page {
                 Ok(img) => {
+                    img.warnings
+                        .iter()
+                        .for_each(|w| bar.suspend(|| eprintln!("warning: {w}")));
                     let path =
                         args.out
                             .join(format!("{stem}-{}.{}", img.page, opts.format.extension()));

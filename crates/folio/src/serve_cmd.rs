@@ -154,6 +154,15 @@ pub struct ServeArgs {
         default_value = "*"
     )]
     pub cors_origins: Vec<String>,
+    /// Comma-separated directories of more fonts (.ttf, .otf, .ttc), searched before the
+    /// system's for text whose font the PDF does not embed (Chinese, Japanese, Korean, Arabic,
+    /// Hebrew, Thai…). Glyphs no font has are reported in each answer's `warnings`.
+    #[arg(long = "font-dir", env = "FOLIO_FONT_DIRS", value_delimiter = ',')]
+    pub font_dirs: Vec<PathBuf>,
+    /// Also search the system's font directories (/usr/share/fonts, /usr/local/share/fonts)
+    /// for such text: Debian's fonts-noto-cjk and fonts-noto-core cover the scripts above.
+    #[arg(long, env = "FOLIO_SYSTEM_FONTS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub system_fonts: bool,
     /// Where pages render: `process` (supervised worker processes: a runaway page is killed at
     /// --page-timeout-secs and memory is capped by --render-memory-mib) or `inline` (threads of
     /// the server: no process overhead, but a runaway page cannot be stopped).
@@ -215,6 +224,7 @@ fn worker_env(server: impl Iterator<Item = (String, String)>) -> Vec<(String, St
         ("RUST_BACKTRACE".into(), "0".into()),
     ];
     env.extend(server.filter(|(k, _)| k.starts_with("MIMALLOC_")));
+    env.extend(folio_render::fonts::worker_env());
     env
 }
 
@@ -231,6 +241,7 @@ impl ServeArgs {
             self.page_timeout_secs >= 1,
             "--page-timeout-secs must be at least 1"
         );
+        folio_render::fonts::configure(self.font_dirs.clone(), self.system_fonts);
         let threads = match self.render_threads {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,

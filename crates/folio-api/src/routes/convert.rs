@@ -67,6 +67,7 @@ async fn convert(state: AppState, output: Output, p: Params) -> Result<Response,
     };
     conversion.page_count = Some(outcome.page_count as u64);
     conversion.duration = Some(outcome.duration_ms);
+    conversion.warnings = (!outcome.warnings.is_empty()).then_some(outcome.warnings);
     match outcome.body {
         Some(text) => conversion.body = Some(text),
         None => {

@@ -93,6 +93,22 @@ pub struct Outcome {
     pub page_count: usize,
     pub duration_ms: u64,
     pub expires_at: i64,
+    /// What pages could not show (glyphs no installed font has, text without Unicode); the
+    /// conversion succeeded nonetheless. At most [`MAX_WARNINGS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// Most warnings one conversion reports; a note that more were left out takes the last place.
+pub const MAX_WARNINGS: usize = 50;
+
+/// Add a warning, keeping the list at [`MAX_WARNINGS`].
+fn warn(warnings: &mut Vec<String>, w: String) {
+    match warnings.len() {
+        n if n + 1 < MAX_WARNINGS => warnings.push(w),
+        n if n + 1 == MAX_WARNINGS => warnings.push("more warnings were left out".into()),
+        _ => {}
+    }
 }
 
 impl ConvertJob {
@@ -357,7 +373,7 @@ pub async fn run(
     let input = load(state, &job.source).await?;
     let _slot = render_slot(state, deadline).await?;
     let work = convert_loaded(state, job_id, job, input, &progress, &cancel);
-    let (urls, body, page_count, expires_at) = match deadline {
+    let (urls, body, page_count, expires_at, warnings) = match deadline {
         None => work.await?,
         Some(at) => match tokio::time::timeout_at(at, work).await {
             Ok(result) => result?,
@@ -379,11 +395,12 @@ pub async fn run(
         page_count,
         duration_ms: started.elapsed().as_millis() as u64,
         expires_at,
+        warnings,
     })
 }
 
-/// What [`convert_loaded`] produced: URLs, inline text, pages, expiry.
-type Converted = (Vec<String>, Option<String>, usize, i64);
+/// What [`convert_loaded`] produced: URLs, inline text, pages, expiry, warnings.
+type Converted = (Vec<String>, Option<String>, usize, i64, Vec<String>);
 
 /// The conversion proper, once the input is here and a render slot is held.
 async fn convert_loaded(
@@ -397,12 +414,33 @@ async fn convert_loaded(
     let bytes = input.into_vec(state).await?;
     let expires_at = now_millis() + job.expiration_minutes as i64 * 60_000;
     let rendering = Instant::now();
+    let mut warnings = Vec::new();
     let (urls, body) = match job.output() {
         Output::Text => {
-            text_into_store(state, job_id, job, bytes, expires_at, progress, cancel).await?
+            text_into_store(
+                state,
+                job_id,
+                job,
+                bytes,
+                expires_at,
+                progress,
+                cancel,
+                &mut warnings,
+            )
+            .await?
         }
         Output::Image(_) => (
-            render_into_store(state, job_id, job, bytes, expires_at, progress, cancel).await?,
+            render_into_store(
+                state,
+                job_id,
+                job,
+                bytes,
+                expires_at,
+                progress,
+                cancel,
+                &mut warnings,
+            )
+            .await?,
             None,
         ),
     };
@@ -412,7 +450,12 @@ async fn convert_loaded(
     } else {
         urls.len()
     };
-    state.metrics.conversion(page_count, render_time);
+    state
+        .metrics
+        .conversion(page_count, render_time, warnings.len());
+    for w in &warnings {
+        tracing::warn!(job = %super::naming::job_tag(job_id), "{w}");
+    }
     if let Some(token) = &job.placeholder
         && !job.output().single_file()
     {
@@ -423,7 +466,7 @@ async fn convert_loaded(
             .mark_result_stored(token, body.len() as u64, now_millis())
             .await?;
     }
-    Ok((urls, body, page_count, expires_at))
+    Ok((urls, body, page_count, expires_at, warnings))
 }
 
 /// One of the `--max-concurrent-renders` slots. Async workers (a bounded number) wait for one;
@@ -489,6 +532,7 @@ async fn render_into_store(
     expires_at: i64,
     progress: &Progress,
     cancel: &AtomicBool,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<String>, ApiError> {
     let cfg = &state.config;
     let Output::Image(format) = job.output() else {
@@ -548,6 +592,7 @@ async fn render_into_store(
                     budget.admit_total(state, file_size(tmp.path())).await?;
                 }
             }
+            Event::Warning(w) => warn(warnings, w),
             Event::Started { .. } | Event::Text(_) | Event::Info(_) => {}
         }
     }
@@ -573,6 +618,7 @@ async fn text_into_store(
     expires_at: i64,
     progress: &Progress,
     cancel: &AtomicBool,
+    warnings: &mut Vec<String>,
 ) -> Result<(Vec<String>, Option<String>), ApiError> {
     let text_job = RenderJob {
         password: job.password.clone(),
@@ -598,6 +644,7 @@ async fn text_into_store(
                 text.push_str(&page.text);
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
+            Event::Warning(w) => warn(warnings, w),
             Event::Started { .. } | Event::Page(_) | Event::TiffProgress(_) | Event::Info(_) => {}
         }
     }

@@ -65,6 +65,10 @@ pub struct JobStatus {
     /// ISO-8601 UTC.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_link_valid_till: Option<String>,
+    /// Success: what pages could not show ("page 0: 5 glyphs of font MS-Mincho not drawn:
+    /// …"); absent when nothing is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<String>>,
 }
 
 /// The PDF.co `/job/check` body for job `id` (`None`: no such job).
@@ -102,6 +106,12 @@ pub fn job_status(id: &str, job: Option<Job>) -> JobStatus {
                 body.page_count = number("pageCount");
                 body.duration = number("duration");
                 body.output_link_valid_till = text("outputLinkValidTill");
+                body.warnings = result.get("warnings").and_then(|v| {
+                    v.as_array()?
+                        .iter()
+                        .map(|u| u.as_str().map(str::to_string))
+                        .collect()
+                });
                 // Heartbeats report progress while running; a finished job is done with every page.
                 let count = body.page_count.unwrap_or(total);
                 body.pages_done = Some(count);
