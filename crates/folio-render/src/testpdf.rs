@@ -112,3 +112,56 @@ pub fn nested_forms(depth: usize, fanout: usize) -> Vec<u8> {
         .collect();
     one_page("/Resources << /XObject << /F 5 0 R >> >>", b"/F Do", forms)
 }
+
+/// A 400 × 80 pt page showing `text` at 32 pt in a CID font the PDF does not embed: Type0,
+/// Identity-H, one CID per character, a ToUnicode map, `/CIDSystemInfo` ordering `ordering`
+/// (`Identity`, `Japan1`, `GB1`, `CNS1`, `Korea1`) and descriptor `flags` (2 = serif).
+/// The renderer must find a substitute for `font_name` to draw anything.
+pub fn non_embedded_text(font_name: &str, ordering: &str, flags: u32, text: &str) -> Vec<u8> {
+    let chars: Vec<char> = text.chars().collect();
+    let cids: String = (1..=chars.len()).map(|i| format!("{i:04X}")).collect();
+    let content = format!("BT /F1 32 Tf 10 30 Td <{cids}> Tj ET");
+    let mut map = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let mut utf16 = [0u16; 2];
+        let units: String = c
+            .encode_utf16(&mut utf16)
+            .iter()
+            .map(|u| format!("{u:04X}"))
+            .collect();
+        map.push_str(&format!("<{:04X}> <{units}>\n", i + 1));
+    }
+    let cmap = format!(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+         /CMapName /Folio-UCS def /CMapType 2 def\n\
+         1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+         {} beginbfchar\n{map}endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end",
+        chars.len()
+    );
+    assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 80] /Contents 4 0 R \
+          /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        stream("", content.as_bytes()),
+        format!(
+            "<< /Type /Font /Subtype /Type0 /BaseFont /{font_name} /Encoding /Identity-H \
+             /DescendantFonts [6 0 R] /ToUnicode 8 0 R >>"
+        )
+        .into_bytes(),
+        format!(
+            "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{font_name} \
+             /CIDSystemInfo << /Registry (Adobe) /Ordering ({ordering}) /Supplement 0 >> \
+             /FontDescriptor 7 0 R /DW 1000 >>"
+        )
+        .into_bytes(),
+        format!(
+            "<< /Type /FontDescriptor /FontName /{font_name} /Flags {flags} \
+             /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 880 /Descent -120 \
+             /CapHeight 700 /StemV 80 >>"
+        )
+        .into_bytes(),
+        stream("", cmap.as_bytes()),
+    ])
+}

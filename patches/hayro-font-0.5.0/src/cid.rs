@@ -231,6 +231,11 @@ impl Type0Font {
         None
     }
 
+    /// Whether the font is not embedded and a substitute stands in for it.
+    pub(crate) fn is_fallback(&self) -> bool {
+        self.fallback
+    }
+
     pub(crate) fn program(&self) -> FontProgram {
         self.program.clone()
     }

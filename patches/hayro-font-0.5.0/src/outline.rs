@@ -46,7 +46,9 @@ impl OutlineFont {
         match self {
             Self::Type1(t) => t.is_standard(),
             Self::TrueType(t) => t.is_standard(),
-            Self::Type0(_) => false,
+            // A substitute's `.notdef` box is not what the document's font would show,
+            // as for the standard fonts above.
+            Self::Type0(t) => t.is_fallback(),
         }
     }
 
