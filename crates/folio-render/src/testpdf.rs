@@ -118,6 +118,16 @@ pub fn nested_forms(depth: usize, fanout: usize) -> Vec<u8> {
 /// (`Identity`, `Japan1`, `GB1`, `CNS1`, `Korea1`) and descriptor `flags` (2 = serif).
 /// The renderer must find a substitute for `font_name` to draw anything.
 pub fn non_embedded_text(font_name: &str, ordering: &str, flags: u32, text: &str) -> Vec<u8> {
+    cid_text(font_name, ordering, flags, text, true)
+}
+
+/// [`non_embedded_text`] without the ToUnicode map, in an `Identity` font: the glyphs are drawn
+/// by CID, but nothing says which characters they are.
+pub fn text_without_unicode(font_name: &str, glyphs: usize) -> Vec<u8> {
+    cid_text(font_name, "Identity", 0, &"x".repeat(glyphs), false)
+}
+
+fn cid_text(font_name: &str, ordering: &str, flags: u32, text: &str, to_unicode: bool) -> Vec<u8> {
     let chars: Vec<char> = text.chars().collect();
     let cids: String = (1..=chars.len()).map(|i| format!("{i:04X}")).collect();
     let content = format!("BT /F1 32 Tf 10 30 Td <{cids}> Tj ET");
@@ -147,7 +157,8 @@ pub fn non_embedded_text(font_name: &str, ordering: &str, flags: u32, text: &str
         stream("", content.as_bytes()),
         format!(
             "<< /Type /Font /Subtype /Type0 /BaseFont /{font_name} /Encoding /Identity-H \
-             /DescendantFonts [6 0 R] /ToUnicode 8 0 R >>"
+             /DescendantFonts [6 0 R] {}>>",
+            if to_unicode { "/ToUnicode 8 0 R " } else { "" }
         )
         .into_bytes(),
         format!(

@@ -31,7 +31,8 @@ const EXPLAINED: &[(&str, usize, &str)] = &[];
 fn mutool_page(pdf: &Path, password: &str, page: usize, out: &Path) -> Option<(Vec<u8>, u32, u32)> {
     let mut cmd = Command::new("mutool");
     cmd.stderr(std::process::Stdio::null());
-    cmd.args(["draw", "-q", "-r", "72", "-c", "gray", "-o"]).arg(out);
+    cmd.args(["draw", "-q", "-r", "72", "-c", "gray", "-o"])
+        .arg(out);
     if !password.is_empty() {
         cmd.args(["-p", password]);
     }
@@ -42,7 +43,12 @@ fn mutool_page(pdf: &Path, password: &str, page: usize, out: &Path) -> Option<(V
 fn folio_page(pdf: &Path, password: &str, page: usize) -> (Vec<u8>, u32, u32) {
     let doc = Document::open(std::fs::read(pdf).unwrap(), password, &Limits::default()).unwrap();
     let r = doc
-        .render_page(page, Resolution::Dpi(72.0), ColorMode::Gray, &Limits::default())
+        .render_page(
+            page,
+            Resolution::Dpi(72.0),
+            ColorMode::Gray,
+            &Limits::default(),
+        )
         .unwrap();
     let Pixels::Gray(g) = r.pixels else {
         unreachable!()
@@ -106,7 +112,10 @@ fn no_page_loses_ink_that_mupdf_draws() {
     for line in table.lines().skip(1) {
         let c: Vec<&str> = line.split('\t').collect();
         let (file, page): (&str, usize) = (c[0], c[1].parse().unwrap());
-        let entry = entries.iter().find(|e| e.file == file).expect("in manifest");
+        let entry = entries
+            .iter()
+            .find(|e| e.file == file)
+            .expect("in manifest");
         let pdf = corpus.join(file);
         let Some((theirs, tw, th)) = mutool_page(&pdf, &entry.password, page, &tmp) else {
             failures.push(format!("{file} page {page}: mutool failed"));
@@ -121,7 +130,9 @@ fn no_page_loses_ink_that_mupdf_draws() {
         writeln!(report, "{file} p{page}: {share:.3} of {dark} dark pixels").unwrap();
         let explained = EXPLAINED.iter().any(|&(f, p, _)| f == file && p == page);
         if share < GOAL && !explained {
-            failures.push(format!("{file} page {page}: {share:.3} of {dark} dark pixels covered"));
+            failures.push(format!(
+                "{file} page {page}: {share:.3} of {dark} dark pixels covered"
+            ));
         }
     }
     let _ = std::fs::remove_file(&tmp);
@@ -134,7 +145,11 @@ fn no_page_loses_ink_that_mupdf_draws() {
         figures.first().copied().unwrap_or(1.0),
         figures.get(figures.len() / 2).copied().unwrap_or(1.0),
     );
-    assert!(figures.len() > 50, "too few pages judged: {}", figures.len());
+    assert!(
+        figures.len() > 50,
+        "too few pages judged: {}",
+        figures.len()
+    );
     assert!(
         failures.is_empty(),
         "pages missing ink MuPDF draws:\n{}",

@@ -358,6 +358,26 @@ impl<'a> Context<'a> {
             })
     }
 
+    /// Substitute a device colour space by the default colour space of the current resource
+    /// dictionary, if there is one.
+    ///
+    /// ISO 32000-2:2020, 8.6.5.6: when a device colour space is selected, the ColorSpace
+    /// subdictionary of the current resource dictionary is checked for a `DefaultGray`,
+    /// `DefaultRGB` or `DefaultCMYK` entry; if present, that colour space shall be used instead.
+    pub(crate) fn device_color_space(
+        &mut self,
+        resources: &Resources<'_>,
+        color_space: ColorSpace,
+    ) -> ColorSpace {
+        let Some(key) = color_space.default_color_space_key() else {
+            return color_space;
+        };
+
+        self.get_color_space(resources, &Name::new_unescaped(key))
+            .filter(|cs| !cs.is_pattern() && cs.num_components() == color_space.num_components())
+            .unwrap_or(color_space)
+    }
+
     pub(crate) fn num_states(&self) -> usize {
         self.stack.len()
     }

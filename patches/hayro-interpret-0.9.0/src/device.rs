@@ -1,7 +1,7 @@
 use crate::font::GlyphRun;
 use crate::x_object::soft_mask::SoftMask;
 use crate::{BlendMode, ClipPath, FillRule, Image};
-use crate::{DrawMode, DrawProps, ImageDrawProps};
+use crate::{DrawMode, DrawProps, ImageDrawProps, StrokeProps};
 use hayro_syntax::object::Dict;
 use kurbo::{BezPath, Rect, Shape};
 
@@ -38,6 +38,24 @@ pub trait Device<'a> {
     fn pop_clip(&mut self);
     /// Pop the last transparency group from the blend stack.
     fn pop_transparency_group(&mut self);
+    /// Fill and then stroke a path as a single graphics object (`B`, `B*`, `b` and `b*`).
+    ///
+    /// ISO 32000-2:2020, 11.7.4.4: for transparency compositing purposes, the combined fill
+    /// and stroke shall be treated as a single graphics object, as if enclosed in a knockout
+    /// transparency group: where the stroke overlaps the fill, it replaces the fill instead of
+    /// being composited on top of it. This is only called if the fill or the stroke involves
+    /// transparency; the default implementation simply fills and then strokes the path.
+    fn fill_and_stroke_path(
+        &mut self,
+        path: &BezPath,
+        fill_props: DrawProps<'a>,
+        fill_rule: FillRule,
+        stroke_props: DrawProps<'a>,
+        stroke: &StrokeProps,
+    ) {
+        self.draw_path(path, fill_props, &DrawMode::Fill(fill_rule));
+        self.draw_path(path, stroke_props, &DrawMode::Stroke(stroke.clone()));
+    }
     /// Draw a rectangle directly, without going through the general path pipeline.
     fn draw_rect(&mut self, rect: &Rect, props: DrawProps<'a>, draw_mode: &DrawMode) {
         self.draw_path(&rect.to_path(0.1), props, draw_mode);

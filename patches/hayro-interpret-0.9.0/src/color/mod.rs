@@ -286,6 +286,17 @@ impl ColorSpace {
         Self(Arc::new(ColorSpaceType::DeviceCmyk(DeviceCmyk)))
     }
 
+    /// For a device colour space, the resource name of the corresponding default colour
+    /// space (`DefaultGray`, `DefaultRGB` or `DefaultCMYK`).
+    pub(crate) fn default_color_space_key(&self) -> Option<&'static [u8]> {
+        match self.0.as_ref() {
+            ColorSpaceType::DeviceGray(_) => Some(DEFAULT_GRAY),
+            ColorSpaceType::DeviceRgb(_) => Some(DEFAULT_RGB),
+            ColorSpaceType::DeviceCmyk(_) => Some(DEFAULT_CMYK),
+            _ => None,
+        }
+    }
+
     /// Return the pattern color space.
     pub(crate) fn pattern() -> Self {
         Self(Arc::new(ColorSpaceType::Pattern(Pattern::new(

@@ -114,6 +114,8 @@ impl<'run, 'a> GlyphRun<'run, 'a> {
 pub struct Type3Glyph<'a> {
     pub(crate) glyph: hayro_font::Type3Glyph<'a>,
     pub(crate) state: State<'a>,
+    /// The stroking paint at the point of invocation, used for strokes in `d1` glyphs.
+    pub(crate) stroke_paint: Paint<'a>,
     pub(crate) bbox: Rect,
     pub(crate) parent_resources: Resources<'a>,
     pub(crate) cache: InterpreterCache<'a>,
@@ -183,6 +185,7 @@ pub(crate) fn get_glyph<'a>(
             Glyph::Type3(Box::new(Type3Glyph {
                 glyph,
                 state: ctx.snapshot(),
+                stroke_paint: ctx.get_paint(true),
                 bbox: ctx.bbox(),
                 parent_resources: resources.clone(),
                 cache: ctx.interpreter_cache.clone(),

@@ -72,7 +72,8 @@ pub(crate) fn render_glyph<'a>(
     let resources = resources.as_ref().unwrap_or(&glyph.parent_resources);
 
     if is_shape_glyph {
-        let mut device = Type3ShapeGlyphDevice::new(device, paint.clone());
+        let mut device =
+            Type3ShapeGlyphDevice::new(device, paint.clone(), glyph.stroke_paint.clone());
         interpret(iter, resources, &mut context, &mut device);
     } else {
         interpret(iter, resources, &mut context, device);
@@ -84,13 +85,15 @@ pub(crate) fn render_glyph<'a>(
 struct Type3ShapeGlyphDevice<'a, 'b, T: Device<'a>> {
     inner: &'b mut T,
     paint: Paint<'a>,
+    stroke_paint: Paint<'a>,
 }
 
 impl<'a, 'b, T: Device<'a>> Type3ShapeGlyphDevice<'a, 'b, T> {
-    pub(crate) fn new(device: &'b mut T, paint: Paint<'a>) -> Self {
+    pub(crate) fn new(device: &'b mut T, paint: Paint<'a>, stroke_paint: Paint<'a>) -> Self {
         Self {
             inner: device,
             paint,
+            stroke_paint,
         }
     }
 }
@@ -98,10 +101,14 @@ impl<'a, 'b, T: Device<'a>> Type3ShapeGlyphDevice<'a, 'b, T> {
 // Only filling, stroking of paths and stencil masks are allowed.
 impl<'a, T: Device<'a>> Device<'a> for Type3ShapeGlyphDevice<'a, '_, T> {
     fn draw_path(&mut self, path: &BezPath, props: DrawProps<'a>, draw_mode: &DrawMode) {
-        let props = DrawProps {
-            paint: self.paint.clone(),
-            ..props
+        // ISO 32000-2:2020, 9.6.4: apart from the CTM, a glyph description inherits the
+        // graphics state at the point of invocation, so strokes in a `d1` glyph use the
+        // inherited stroking colour rather than the colour of the text.
+        let paint = match draw_mode {
+            DrawMode::Stroke(_) => self.stroke_paint.clone(),
+            _ => self.paint.clone(),
         };
+        let props = DrawProps { paint, ..props };
         self.inner.draw_path(path, props, draw_mode);
     }
 

@@ -264,18 +264,21 @@ pub fn interpret<'a>(
         match op {
             TypedInstruction::SaveState(_) => context.save_state(),
             TypedInstruction::StrokeColorDeviceRgb(s) => {
-                context.stroke_paint_mut().color_space = ColorSpace::device_rgb();
+                context.stroke_paint_mut().color_space =
+                    context.device_color_space(resources, ColorSpace::device_rgb());
                 context.stroke_paint_mut().color =
                     smallvec![s.0.as_f32(), s.1.as_f32(), s.2.as_f32()];
                 context.stroke_paint_mut().pattern = None;
             }
             TypedInstruction::StrokeColorDeviceGray(s) => {
-                context.stroke_paint_mut().color_space = ColorSpace::device_gray();
+                context.stroke_paint_mut().color_space =
+                    context.device_color_space(resources, ColorSpace::device_gray());
                 context.stroke_paint_mut().color = smallvec![s.0.as_f32()];
                 context.stroke_paint_mut().pattern = None;
             }
             TypedInstruction::StrokeColorCmyk(s) => {
-                context.stroke_paint_mut().color_space = ColorSpace::device_cmyk();
+                context.stroke_paint_mut().color_space =
+                    context.device_color_space(resources, ColorSpace::device_cmyk());
                 context.stroke_paint_mut().color =
                     smallvec![s.0.as_f32(), s.1.as_f32(), s.2.as_f32(), s.3.as_f32()];
                 context.stroke_paint_mut().pattern = None;
@@ -342,18 +345,21 @@ pub fn interpret<'a>(
                 fill_stroke_path(context, device, FillRule::NonZero);
             }
             TypedInstruction::NonStrokeColorDeviceGray(s) => {
-                context.fill_paint_mut().color_space = ColorSpace::device_gray();
+                context.fill_paint_mut().color_space =
+                    context.device_color_space(resources, ColorSpace::device_gray());
                 context.fill_paint_mut().color = smallvec![s.0.as_f32()];
                 context.fill_paint_mut().pattern = None;
             }
             TypedInstruction::NonStrokeColorDeviceRgb(s) => {
-                context.fill_paint_mut().color_space = ColorSpace::device_rgb();
+                context.fill_paint_mut().color_space =
+                    context.device_color_space(resources, ColorSpace::device_rgb());
                 context.fill_paint_mut().color =
                     smallvec![s.0.as_f32(), s.1.as_f32(), s.2.as_f32()];
                 context.fill_paint_mut().pattern = None;
             }
             TypedInstruction::NonStrokeColorCmyk(s) => {
-                context.fill_paint_mut().color_space = ColorSpace::device_cmyk();
+                context.fill_paint_mut().color_space =
+                    context.device_color_space(resources, ColorSpace::device_cmyk());
                 context.fill_paint_mut().color =
                     smallvec![s.0.as_f32(), s.1.as_f32(), s.2.as_f32(), s.3.as_f32()];
                 context.fill_paint_mut().pattern = None;
@@ -437,7 +443,7 @@ pub fn interpret<'a>(
             }
             TypedInstruction::ColorSpaceStroke(c) => {
                 let cs = if let Some(named) = ColorSpace::new_from_name(c.0) {
-                    named
+                    context.device_color_space(resources, named)
                 } else {
                     context
                         .get_color_space(resources, c.0)
@@ -452,7 +458,7 @@ pub fn interpret<'a>(
             }
             TypedInstruction::ColorSpaceNonStroke(c) => {
                 let cs = if let Some(named) = ColorSpace::new_from_name(c.0) {
-                    named
+                    context.device_color_space(resources, named)
                 } else {
                     context
                         .get_color_space(resources, c.0)
