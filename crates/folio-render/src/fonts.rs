@@ -307,18 +307,20 @@ pub fn configure(dirs: Vec<PathBuf>, system: bool) {
     let _ = CONFIG.set((dirs, system));
 }
 
-/// The environment that passes the current settings on to a worker process.
+/// The environment that passes the current settings on to a worker process. An empty list is
+/// left out: the worker's command line reads the same variables, and an empty one is an error.
 pub fn worker_env() -> Vec<(String, String)> {
     let (dirs, system) = settings();
-    let joined = dirs
-        .iter()
-        .map(|d| d.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join(",");
-    vec![
-        (ENV_FONT_DIRS.into(), joined),
-        (ENV_SYSTEM_FONTS.into(), system.to_string()),
-    ]
+    let mut env = vec![(ENV_SYSTEM_FONTS.into(), system.to_string())];
+    if !dirs.is_empty() {
+        let joined = dirs
+            .iter()
+            .map(|d| d.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(",");
+        env.push((ENV_FONT_DIRS.into(), joined));
+    }
+    env
 }
 
 fn settings() -> &'static (Vec<PathBuf>, bool) {

@@ -1,8 +1,8 @@
 //! Saying what a page could not draw: a character whose font has no glyph for it leaves a gap
 //! on the page, and the person who asked for the image must hear of it.
 //!
-//! The engine reports each such character as it goes (a warning with no details, so that the
-//! common case costs nothing). Only for a page that had some does [`missing_glyphs`] interpret
+//! The engine reports each such character of a non-embedded font as it goes (a warning with no
+//! details, so that the common case costs nothing). Only for a page that had some does [`missing_glyphs`] interpret
 //! the page once more, counting the characters per font, to say which fonts and why.
 
 use hayro::hayro_interpret::font::{Glyph, GlyphId, GlyphRun};

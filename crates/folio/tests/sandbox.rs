@@ -361,7 +361,15 @@ fn workers_do_not_inherit_the_servers_secrets() {
         .filter(|v| !v.is_empty())
         .map(|v| String::from_utf8_lossy(v.split(|&b| b == b'=').next().unwrap()).into_owned())
         .collect();
-    assert_eq!(names, ["MIMALLOC_ARENA_RESERVE", "RUST_BACKTRACE"]);
+    // The allocator's settings, backtraces off, and where to find fonts.
+    assert_eq!(
+        names,
+        [
+            "MIMALLOC_ARENA_RESERVE",
+            "RUST_BACKTRACE",
+            "FOLIO_SYSTEM_FONTS"
+        ]
+    );
     let cmdline = std::fs::read(format!("/proc/{}/cmdline", workers[0].0)).unwrap();
     for (name, value) in secrets {
         for seen in [&environ, &cmdline] {

@@ -193,6 +193,17 @@ impl<'a> Font<'a> {
         }
     }
 
+    /// Whether the PDF does not embed the font, so that a substitute (a standard font, or
+    /// one from the font resolver) draws it.
+    pub fn is_substitute(&self) -> bool {
+        match &self.0 {
+            FontType::Type1(t) => t.is_standard(),
+            FontType::TrueType(t) => t.is_standard(),
+            FontType::Type0(t) => t.is_fallback(),
+            FontType::Type3(_) => false,
+        }
+    }
+
     /// Whether the font is written horizontally.
     pub fn is_horizontal(&self) -> bool {
         match &self.0 {

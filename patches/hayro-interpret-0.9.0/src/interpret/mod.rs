@@ -138,9 +138,9 @@ pub enum InterpreterWarning {
     /// An annotation has an `AP` dictionary, but its normal appearance could not
     /// be selected or loaded, so the annotation was not drawn.
     UnresolvedAnnotationAppearance,
-    /// A character was shown whose font has no glyph for it (it maps to `.notdef`),
-    /// typically because the font is not embedded and the substitute lacks the
-    /// character, so nothing was drawn for it. Emitted once per such character.
+    /// A character was shown in a font the PDF does not embed, and the substitute
+    /// has no glyph for it (it maps to `.notdef`), so nothing was drawn for it.
+    /// Emitted once per such character.
     MissingGlyph,
 }
 

@@ -48,7 +48,7 @@ pub(crate) fn append_text_string<'a>(
         if show_glyphs && ctx.ocg_state.is_visible() {
             let origin_displacement = font.origin_displacement(code);
             let glyph_id = font.map_code(code);
-            if glyph_id == GlyphId::NOTDEF {
+            if glyph_id == GlyphId::NOTDEF && font.is_substitute() {
                 (ctx.settings.warning_sink)(InterpreterWarning::MissingGlyph);
             }
             let transform = ctx.text_state().full_transform()
