@@ -365,9 +365,9 @@ fn workers_do_not_inherit_the_servers_secrets() {
     assert_eq!(
         names,
         [
+            "FOLIO_SYSTEM_FONTS",
             "MIMALLOC_ARENA_RESERVE",
-            "RUST_BACKTRACE",
-            "FOLIO_SYSTEM_FONTS"
+            "RUST_BACKTRACE"
         ]
     );
     let cmdline = std::fs::read(format!("/proc/{}/cmdline", workers[0].0)).unwrap();
