@@ -271,11 +271,12 @@ mod tests {
     #[test]
     fn metrics_render_every_series_without_ids() {
         let m = Metrics::default();
-        m.conversion(3, Duration::from_millis(120));
+        m.conversion(3, Duration::from_millis(120), 1);
         m.job_finished("success");
         let text = m.render(Some(7));
         for series in [
             "folio_pages_rendered_total 3",
+            "folio_page_warnings_total 1",
             "folio_render_duration_seconds_count 1",
             "folio_jobs_finished_total{outcome=\"success\"} 1",
             "folio_jobs_queued 7",

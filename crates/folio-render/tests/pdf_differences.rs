@@ -72,14 +72,9 @@ fn read_rgb_png(path: &std::path::Path) -> (Vec<u8>, u32, u32) {
 /// (mean absolute difference over channels, share of pixels with a channel off by > 64) of the
 /// reference against our render cropped at (cx, cy); outside our render counts as white.
 fn compare(
-    ours: &[u8],
-    ow: u32,
-    oh: u32,
-    reference: &[u8],
-    rw: u32,
-    rh: u32,
-    cx: i64,
-    cy: i64,
+    (ours, ow, oh): (&[u8], u32, u32),
+    (reference, rw, rh): (&[u8], u32, u32),
+    (cx, cy): (i64, i64),
 ) -> (f64, f64) {
     let (mut sum, mut strong) = (0u64, 0u64);
     for y in 0..rh as i64 {
@@ -147,7 +142,7 @@ fn pdf_differences_render_like_their_correct_images() {
             continue;
         }
         let (refpx, rw, rh) = read_rgb_png(&dir.join(reference));
-        let (mad, strong) = compare(&rgb, r.width, r.height, &refpx, rw, rh, cx, cy);
+        let (mad, strong) = compare((&rgb, r.width, r.height), (&refpx, rw, rh), (cx, cy));
         judged += 1;
         let limit = LIMITS.iter().find(|(n, _)| *n == name).map(|&(_, l)| l);
         writeln!(

@@ -75,11 +75,13 @@ impl Output {
     }
 }
 
-/// Pages done / total, shared with the heartbeat that reports it.
+/// Pages done / total (shared with the heartbeat that reports it), and warnings so far.
 #[derive(Debug, Default)]
 pub struct Progress {
     pub done: AtomicU32,
     pub total: AtomicU32,
+    /// What pages done so far could not show, at most [`MAX_WARNINGS`].
+    pub warnings: std::sync::Mutex<Vec<String>>,
 }
 
 /// A finished conversion.
@@ -103,7 +105,8 @@ pub struct Outcome {
 pub const MAX_WARNINGS: usize = 50;
 
 /// Add a warning, keeping the list at [`MAX_WARNINGS`].
-fn warn(warnings: &mut Vec<String>, w: String) {
+fn warn(progress: &Progress, w: String) {
+    let mut warnings = progress.warnings.lock().unwrap_or_else(|e| e.into_inner());
     match warnings.len() {
         n if n + 1 < MAX_WARNINGS => warnings.push(w),
         n if n + 1 == MAX_WARNINGS => warnings.push("more warnings were left out".into()),
@@ -414,36 +417,17 @@ async fn convert_loaded(
     let bytes = input.into_vec(state).await?;
     let expires_at = now_millis() + job.expiration_minutes as i64 * 60_000;
     let rendering = Instant::now();
-    let mut warnings = Vec::new();
     let (urls, body) = match job.output() {
         Output::Text => {
-            text_into_store(
-                state,
-                job_id,
-                job,
-                bytes,
-                expires_at,
-                progress,
-                cancel,
-                &mut warnings,
-            )
-            .await?
+            text_into_store(state, job_id, job, bytes, expires_at, progress, cancel).await?
         }
         Output::Image(_) => (
-            render_into_store(
-                state,
-                job_id,
-                job,
-                bytes,
-                expires_at,
-                progress,
-                cancel,
-                &mut warnings,
-            )
-            .await?,
+            render_into_store(state, job_id, job, bytes, expires_at, progress, cancel).await?,
             None,
         ),
     };
+    let warnings =
+        std::mem::take(&mut *progress.warnings.lock().unwrap_or_else(|e| e.into_inner()));
     let render_time = rendering.elapsed();
     let page_count = if job.output().single_file() {
         progress.total.load(Ordering::Relaxed) as usize
@@ -532,7 +516,6 @@ async fn render_into_store(
     expires_at: i64,
     progress: &Progress,
     cancel: &AtomicBool,
-    warnings: &mut Vec<String>,
 ) -> Result<Vec<String>, ApiError> {
     let cfg = &state.config;
     let Output::Image(format) = job.output() else {
@@ -592,7 +575,7 @@ async fn render_into_store(
                     budget.admit_total(state, file_size(tmp.path())).await?;
                 }
             }
-            Event::Warning(w) => warn(warnings, w),
+            Event::Warning(w) => warn(progress, w),
             Event::Started { .. } | Event::Text(_) | Event::Info(_) => {}
         }
     }
@@ -618,7 +601,6 @@ async fn text_into_store(
     expires_at: i64,
     progress: &Progress,
     cancel: &AtomicBool,
-    warnings: &mut Vec<String>,
 ) -> Result<(Vec<String>, Option<String>), ApiError> {
     let text_job = RenderJob {
         password: job.password.clone(),
@@ -644,7 +626,7 @@ async fn text_into_store(
                 text.push_str(&page.text);
                 progress.done.fetch_add(1, Ordering::Relaxed);
             }
-            Event::Warning(w) => warn(warnings, w),
+            Event::Warning(w) => warn(progress, w),
             Event::Started { .. } | Event::Page(_) | Event::TiffProgress(_) | Event::Info(_) => {}
         }
     }
