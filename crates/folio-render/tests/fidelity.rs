@@ -12,7 +12,6 @@ use std::io::Write as _;
 use std::path::Path;
 
 use common::*;
-use folio_render::{ColorMode, Document, Limits, Pixels, Resolution};
 
 const SCALE: u32 = 4;
 /// How much worse than its recorded baseline a page may get.
@@ -21,19 +20,8 @@ const DRIFT: f64 = 1.5;
 const CEILING: f64 = 12.0;
 
 fn folio_thumb(pdf: &Path, password: &str, page: usize) -> (Vec<u8>, u32, u32) {
-    let doc = Document::open(std::fs::read(pdf).unwrap(), password, &Limits::default()).unwrap();
-    let r = doc
-        .render_page(
-            page,
-            Resolution::Dpi(72.0),
-            ColorMode::Gray,
-            &Limits::default(),
-        )
-        .unwrap();
-    let Pixels::Gray(g) = r.pixels else {
-        unreachable!()
-    };
-    downscale(&g, r.width, r.height, SCALE)
+    let (g, w, h) = render_gray(pdf, password, page, 72.0);
+    downscale(&g, w, h, SCALE)
 }
 
 #[test]

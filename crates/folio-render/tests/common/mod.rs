@@ -28,14 +28,7 @@ pub fn corpus() -> Option<PathBuf> {
 /// Say plainly, past the test harness's output capture, that a test did not run. CI always has
 /// the corpus, so there a missing corpus is a failure, not a skip.
 pub fn skipped(test: &str) {
-    assert!(
-        std::env::var("CI").is_err(),
-        "{test}: the corpus is missing, and CI must run corpus tests"
-    );
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED {test}: corpus not found (../shared/corpus or FOLIO_CORPUS)"
-    );
+    skipped_without(test, "corpus not found (../shared/corpus or FOLIO_CORPUS)");
 }
 
 #[derive(Debug, Clone)]
@@ -126,23 +119,25 @@ pub fn mean_abs_diff(a: &[u8], aw: u32, ah: u32, b: &[u8], bw: u32, bh: u32) -> 
     sum as f64 / (w as f64 * h as f64).max(1.0)
 }
 
-/// Decode a PNG to 8-bit grey (RGB input is converted with the same weights as Folio).
-pub fn read_gray_png(path: &Path) -> (Vec<u8>, u32, u32) {
+/// Decode a PNG to 8-bit samples: the data (expanded, 16-bit stripped), colour type, size.
+pub fn decode_png(path: &Path) -> (Vec<u8>, png::ColorType, u32, u32) {
     let mut dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
     dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = dec.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
-    let data = &buf[..info.buffer_size()];
-    let gray = match info.color_type {
-        png::ColorType::Grayscale => data.to_vec(),
+    buf.truncate(info.buffer_size());
+    (buf, info.color_type, info.width, info.height)
+}
+
+/// Decode a PNG to 8-bit grey (RGB input is converted with the same weights as Folio).
+pub fn read_gray_png(path: &Path) -> (Vec<u8>, u32, u32) {
+    let (data, color, w, h) = decode_png(path);
+    let gray = match color {
+        png::ColorType::Grayscale => data,
         png::ColorType::GrayscaleAlpha => data.iter().step_by(2).copied().collect(),
         png::ColorType::Rgb | png::ColorType::Rgba => {
-            let n = if info.color_type == png::ColorType::Rgb {
-                3
-            } else {
-                4
-            };
+            let n = if color == png::ColorType::Rgb { 3 } else { 4 };
             data.chunks_exact(n)
                 .map(|p| {
                     ((p[0] as u32 * 77 + p[1] as u32 * 150 + p[2] as u32 * 29 + 128) >> 8) as u8
@@ -151,7 +146,35 @@ pub fn read_gray_png(path: &Path) -> (Vec<u8>, u32, u32) {
         }
         other => panic!("unexpected PNG colour type {other:?}"),
     };
-    (gray, info.width, info.height)
+    (gray, w, h)
+}
+
+/// Page `page` rendered by Folio in 8-bit grey at `dpi`.
+pub fn render_gray(pdf: &Path, password: &str, page: usize, dpi: f32) -> (Vec<u8>, u32, u32) {
+    use folio_render::{ColorMode, Document, Limits, Pixels, Resolution};
+    let doc = Document::open(std::fs::read(pdf).unwrap(), password, &Limits::default()).unwrap();
+    let r = doc
+        .render_page(
+            page,
+            Resolution::Dpi(dpi),
+            ColorMode::Gray,
+            &Limits::default(),
+        )
+        .unwrap();
+    let Pixels::Gray(g) = r.pixels else {
+        unreachable!()
+    };
+    (g, r.width, r.height)
+}
+
+/// Say plainly that a test did not run because something outside the repository is missing
+/// (`why`, with how to get it). Under CI, which provides everything, that is a failure.
+pub fn skipped_without(test: &str, why: &str) {
+    assert!(
+        std::env::var("CI").is_err(),
+        "{test}: {why}, and CI must run this test"
+    );
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
 }
 
 pub fn write_gray_png(path: &Path, data: &[u8], w: u32, h: u32) {
