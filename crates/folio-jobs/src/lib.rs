@@ -65,14 +65,6 @@ impl JobState {
             _ => None,
         }
     }
-
-    /// Finished states never change again.
-    pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            JobState::Success | JobState::Failed | JobState::Aborted
-        )
-    }
 }
 
 /// A job to enqueue.

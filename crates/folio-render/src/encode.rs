@@ -33,16 +33,6 @@ impl Format {
             Format::Tiff => "tiff",
         }
     }
-
-    /// MIME type of the files.
-    pub fn mime(self) -> &'static str {
-        match self {
-            Format::Png => "image/png",
-            Format::Jpeg => "image/jpeg",
-            Format::Webp => "image/webp",
-            Format::Tiff => "image/tiff",
-        }
-    }
 }
 
 impl std::str::FromStr for Format {

@@ -56,10 +56,6 @@ impl Renderer {
         }
     }
 
-    pub fn config(&self) -> &SandboxConfig {
-        &self.inner.config
-    }
-
     /// Start `job` on `pdf`. Read its events with [`Run::next`]; dropping the `Run` stops it
     /// (the worker process is killed).
     pub async fn start(&self, job: RenderJob, pdf: Vec<u8>) -> Result<Run, Failure> {
