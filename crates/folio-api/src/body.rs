@@ -11,6 +11,7 @@
 //! ([`Spool::new`]'s `disk_bytes`): a body that would pass the bound answers 429, so many slow
 //! large uploads at once cannot fill the disk.
 
+use folio_render::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -248,7 +249,7 @@ impl Spool {
         let kib = (bytes.saturating_mul(PARSE_FACTOR) / 1024 + 1).min(u64::from(u32::MAX));
         if kib > u64::from(self.budget_kib) {
             return Err(ApiError::new(
-                413,
+                Code::PayloadTooLarge,
                 format!(
                     "The request's parameters ({bytes} bytes) are too large to read: send large files as a multipart file part or with a PUT to a presigned upload URL."
                 ),
@@ -260,7 +261,7 @@ impl Spool {
             .map(|p| Reservation(Arc::new(p)))
             .map_err(|_| {
                 ApiError::new(
-                    429,
+                    Code::TooManyRequests,
                     "Too many requests: the server is reading other large requests; try again in a few seconds.",
                 )
             })
@@ -293,7 +294,7 @@ impl Spool {
         let io = |e: std::io::Error| ApiError::internal("spooling a request body", e);
         let full = |max: u64| {
             ApiError::new(
-                429,
+                Code::TooManyRequests,
                 format!(
                     "Too many requests: the server is holding other large documents on disk ({} MiB, its limit for bodies and fetched files waiting to be processed); try again in a minute.",
                     max >> 20
@@ -381,7 +382,7 @@ pub async fn spool_request(
 ) -> Result<Blob, ApiError> {
     let too_large = |limit: u64| {
         ApiError::new(
-            413,
+            Code::PayloadTooLarge,
             format!("The request body is larger than the limit of {limit} bytes."),
         )
     };
@@ -399,7 +400,7 @@ pub async fn spool_request(
     });
     tokio::time::timeout(timeout, read).await.map_err(|_| {
         ApiError::new(
-            408,
+            Code::RequestTimeout,
             format!(
                 "The request body was not received within {} s.",
                 timeout.as_secs()
@@ -420,7 +421,7 @@ mod tests {
     async fn small_bodies_stay_in_memory_large_ones_spill_and_vanish_on_drop() {
         let dir = tempfile::tempdir().unwrap();
         let spool = Spool::new(dir.path().join("s"), 1 << 20, 0);
-        let tl = |_| ApiError::new(413, "big");
+        let tl = |_| ApiError::new(Code::PayloadTooLarge, "big");
         let rd = |e: std::io::Error| ApiError::bad_request(e.to_string());
         let small = spool
             .collect(chunks(vec![vec![1; 10]]), None, 1 << 30, tl, rd)
@@ -461,7 +462,7 @@ mod tests {
                 chunks(parts),
                 None,
                 250_000,
-                |_| ApiError::new(413, "big"),
+                |_| ApiError::new(Code::PayloadTooLarge, "big"),
                 |e: std::io::Error| ApiError::bad_request(e.to_string()),
             )
             .await
@@ -474,7 +475,7 @@ mod tests {
     async fn spool_files_together_stay_under_the_disk_bound() {
         let dir = tempfile::tempdir().unwrap();
         let spool = Spool::new(dir.path().to_path_buf(), 1 << 20, 1 << 20);
-        let tl = |_| ApiError::new(413, "big");
+        let tl = |_| ApiError::new(Code::PayloadTooLarge, "big");
         let rd = |e: std::io::Error| ApiError::bad_request(e.to_string());
         let body = || chunks(vec![vec![0u8; 100_000]; 6]);
         let first = spool.collect(body(), None, 1 << 30, tl, rd).await.unwrap();
@@ -501,7 +502,7 @@ mod tests {
     async fn a_declared_size_is_counted_before_the_body_is_read() {
         let dir = tempfile::tempdir().unwrap();
         let spool = Spool::new(dir.path().to_path_buf(), 1 << 20, 1 << 20);
-        let tl = |_| ApiError::new(413, "big");
+        let tl = |_| ApiError::new(Code::PayloadTooLarge, "big");
         let rd = |e: std::io::Error| ApiError::bad_request(e.to_string());
         let never = futures::stream::pending::<Result<Bytes, std::io::Error>>();
         let e = spool

@@ -4,17 +4,18 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+pub use folio_render::Code;
 
 /// An error answered to a client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// PDF.co code, also used as the HTTP status.
-    pub status: u16,
+    pub status: Code,
     pub message: String,
 }
 
 impl ApiError {
-    pub fn new(status: u16, message: impl Into<String>) -> Self {
+    pub fn new(status: Code, message: impl Into<String>) -> Self {
         Self {
             status,
             message: message.into(),
@@ -22,45 +23,19 @@ impl ApiError {
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(400, message)
+        Self::new(Code::BadRequest, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(404, message)
+        Self::new(Code::NotFound, message)
     }
 
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         tracing::error!(%err, "{context}");
         Self::new(
-            500,
+            Code::Internal,
             format!("Something went wrong ({context}). Please try again or contact support."),
         )
-    }
-
-    /// The short reason phrase sent after the status code, e.g. `441 Invalid Password`.
-    pub fn reason(status: u16) -> &'static str {
-        match status {
-            400 => "Bad Request",
-            401 => "Unauthorized",
-            403 => "Forbidden",
-            404 => "Not Found",
-            405 => "Method Not Allowed",
-            408 => "Request Timeout",
-            413 => "Payload Too Large",
-            429 => "Too Many Requests",
-            441 => "Invalid Password",
-            442 => "Damaged Document",
-            443 => "Permission Denied",
-            444 => "Profiles Parsing Error",
-            445 => "Timeout Error",
-            449 => "Invalid Index Range",
-            450 => "Invalid Page Range",
-            452 => "Invalid URL",
-            500 => "Internal Server Error",
-            503 => "Service Unavailable",
-            507 => "Insufficient Storage",
-            _ => "Error",
-        }
     }
 }
 
@@ -82,16 +57,17 @@ impl std::fmt::Display for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.status.as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = Failure {
             error: true,
-            status: self.status,
+            status: self.status.as_u16(),
             message: self.message,
         };
         let mut resp = crate::json_response(status, &body);
         // Clients that print `response.reason` show what went wrong, not an empty phrase.
         resp.extensions_mut().insert(
-            hyper::ext::ReasonPhrase::try_from(Self::reason(self.status).as_bytes().to_vec())
+            hyper::ext::ReasonPhrase::try_from(self.status.reason().as_bytes().to_vec())
                 .expect("static reason phrases are valid"),
         );
         resp.headers_mut()
@@ -112,7 +88,7 @@ impl From<folio_render::Error> for ApiError {
 impl From<folio_sandbox::Failure> for ApiError {
     fn from(f: folio_sandbox::Failure) -> Self {
         match f.code {
-            500 => ApiError::internal("rendering", f),
+            Code::Internal => ApiError::internal("rendering", f),
             code => ApiError::new(code, f.message),
         }
     }

@@ -4,6 +4,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use folio_render::Code;
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -114,7 +115,7 @@ pub async fn require_api_key(
         next.run(req).await
     } else {
         ApiError::new(
-            401,
+            Code::Unauthorized,
             "Unauthorized: a valid API key is required in the 'x-api-key' header.",
         )
         .into_response()

@@ -7,6 +7,7 @@
 //! and method of the router (`crate::routes`) must be here and nothing else, and schemathesis
 //! checks in CI that real answers match these schemas.
 
+use folio_render::Code;
 use std::sync::{Arc, LazyLock};
 
 use axum::extract::Path;
@@ -211,7 +212,7 @@ struct Endpoint {
     /// Media type and schema name of the 200 answer (`None`: the media type's raw bytes).
     ok: (&'static str, Option<&'static str>),
     /// Codes answered in the error envelope.
-    errors: &'static [u16],
+    errors: &'static [Code],
     /// Needs `x-api-key` when the server has API keys.
     keyed: bool,
     /// When set, 503 also answers with the success body, for this reason (`/ready`: a load
@@ -226,8 +227,22 @@ const JSON: &str = "application/json";
 /// Stored files keep the content type they were uploaded or rendered with.
 const ANY: &str = "*/*";
 /// Every way a conversion can fail before or while rendering.
-const CONVERT_ERRORS: &[u16] = &[
-    400, 401, 403, 404, 408, 413, 429, 441, 442, 444, 445, 449, 450, 452, 507,
+const CONVERT_ERRORS: &[Code] = &[
+    Code::BadRequest,
+    Code::Unauthorized,
+    Code::Forbidden,
+    Code::NotFound,
+    Code::RequestTimeout,
+    Code::PayloadTooLarge,
+    Code::TooManyRequests,
+    Code::InvalidPassword,
+    Code::Damaged,
+    Code::ProfilesParsing,
+    Code::Timeout,
+    Code::InvalidIndexRange,
+    Code::InvalidPageRange,
+    Code::InvalidUrl,
+    Code::InsufficientStorage,
 ];
 
 /// A keyed GET/POST endpoint taking lenient parameters `P` and answering JSON schema `ok`.
@@ -236,7 +251,7 @@ fn api<P: IntoParams + ToSchema>(
     tag: &'static str,
     summary: &'static str,
     ok: &'static str,
-    errors: &'static [u16],
+    errors: &'static [Code],
 ) -> Endpoint {
     Endpoint {
         path,
@@ -295,14 +310,27 @@ fn endpoints() -> Vec<Endpoint> {
             "Convert",
             "Page count, metadata and page size",
             "Info",
-            &[400, 401, 403, 404, 413, 441, 442, 452],
+            &[
+                Code::BadRequest,
+                Code::Unauthorized,
+                Code::Forbidden,
+                Code::NotFound,
+                Code::PayloadTooLarge,
+                Code::InvalidPassword,
+                Code::Damaged,
+                Code::InvalidUrl,
+            ],
         ),
         api::<PresignParams>(
             "/file/upload/get-presigned-url",
             "Files",
             "A URL to PUT a file to, and the URL it will be served at",
             "Presigned",
-            &[400, 401, 507],
+            &[
+                Code::BadRequest,
+                Code::Unauthorized,
+                Code::InsufficientStorage,
+            ],
         ),
         Endpoint {
             path: "/file/upload",
@@ -314,7 +342,14 @@ fn endpoints() -> Vec<Endpoint> {
                 media: &["multipart/form-data"],
             },
             ok: (JSON, Some("Uploaded")),
-            errors: &[400, 401, 408, 413, 429, 507],
+            errors: &[
+                Code::BadRequest,
+                Code::Unauthorized,
+                Code::RequestTimeout,
+                Code::PayloadTooLarge,
+                Code::TooManyRequests,
+                Code::InsufficientStorage,
+            ],
             keyed: true,
             unavailable: None,
         },
@@ -332,7 +367,14 @@ fn endpoints() -> Vec<Endpoint> {
                 ],
             },
             ok: (JSON, Some("Uploaded")),
-            errors: &[400, 401, 408, 413, 429, 507],
+            errors: &[
+                Code::BadRequest,
+                Code::Unauthorized,
+                Code::RequestTimeout,
+                Code::PayloadTooLarge,
+                Code::TooManyRequests,
+                Code::InsufficientStorage,
+            ],
             keyed: true,
             unavailable: None,
         },
@@ -341,28 +383,46 @@ fn endpoints() -> Vec<Endpoint> {
             "Files",
             "Copy a file from another server",
             "Uploaded",
-            &[400, 401, 403, 404, 413, 452, 507],
+            &[
+                Code::BadRequest,
+                Code::Unauthorized,
+                Code::Forbidden,
+                Code::NotFound,
+                Code::PayloadTooLarge,
+                Code::InvalidUrl,
+                Code::InsufficientStorage,
+            ],
         ),
         api::<FileParams>(
             "/file/delete",
             "Files",
             "Delete a stored file",
             "Envelope",
-            &[400, 401, 404, 452],
+            &[
+                Code::BadRequest,
+                Code::Unauthorized,
+                Code::NotFound,
+                Code::InvalidUrl,
+            ],
         ),
         api::<FileParams>(
             "/file/hash",
             "Files",
             "SHA-256 of a stored file",
             "Hashed",
-            &[400, 401, 404, 452],
+            &[
+                Code::BadRequest,
+                Code::Unauthorized,
+                Code::NotFound,
+                Code::InvalidUrl,
+            ],
         ),
         api::<JobParams>(
             "/job/check",
             "Jobs",
             "The state of an async job",
             "JobStatus",
-            &[400, 401],
+            &[Code::BadRequest, Code::Unauthorized],
         ),
         Endpoint {
             path: "/account/credit/balance",
@@ -371,13 +431,13 @@ fn endpoints() -> Vec<Endpoint> {
             methods: GET_POST,
             input: Input::None,
             ok: (JSON, Some("Envelope")),
-            errors: &[401],
+            errors: &[Code::Unauthorized],
             keyed: true,
             unavailable: None,
         },
         Endpoint {
             tag: "Files",
-            errors: &[404],
+            errors: &[Code::NotFound],
             ..open(
                 "/files/{token}/{name}",
                 "Download a stored file or result (a capability URL: no key)",
@@ -394,7 +454,15 @@ fn endpoints() -> Vec<Endpoint> {
                 media: &["application/octet-stream", "multipart/form-data"],
             },
             ok: (ANY, None),
-            errors: &[400, 403, 404, 408, 413, 429, 507],
+            errors: &[
+                Code::BadRequest,
+                Code::Forbidden,
+                Code::NotFound,
+                Code::RequestTimeout,
+                Code::PayloadTooLarge,
+                Code::TooManyRequests,
+                Code::InsufficientStorage,
+            ],
             keyed: false,
             unavailable: None,
         },
@@ -419,7 +487,7 @@ fn endpoints() -> Vec<Endpoint> {
             ("text/html", None),
         ),
         Endpoint {
-            errors: &[404],
+            errors: &[Code::NotFound],
             ..open(
                 "/docs/{file}",
                 "Swagger UI's scripts and styles",
@@ -478,7 +546,7 @@ fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
         );
     if let Some(description) = e.unavailable {
         op = op.response(
-            "503",
+            Code::Unavailable.as_u16().to_string(),
             ResponseBuilder::new()
                 .description(description)
                 .content(media, content()),
@@ -543,9 +611,9 @@ fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
     }
     for code in e.errors {
         op = op.response(
-            code.to_string(),
+            code.as_u16().to_string(),
             ResponseBuilder::new()
-                .description(ApiError::reason(*code))
+                .description(code.reason())
                 .content(JSON, Content::new(Some(schema_ref("Failure")))),
         );
     }

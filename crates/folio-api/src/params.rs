@@ -6,6 +6,7 @@
 //! The query's `url` value is often not percent-encoded, so `&k=v` pieces after `url=` that are not
 //! known parameter names are taken as part of the URL.
 
+use folio_render::Code;
 use std::collections::HashMap;
 
 use bytes::Bytes;
@@ -268,7 +269,7 @@ impl Params {
                         field,
                         None,
                         u64::MAX,
-                        |_| ApiError::new(413, "too large"),
+                        |_| ApiError::new(Code::PayloadTooLarge, "too large"),
                         bad,
                     )
                     .await?;
@@ -286,7 +287,7 @@ impl Params {
                     data.extend_from_slice(&chunk);
                     if data.len() as u64 > MAX_TEXT_FIELD {
                         return Err(ApiError::new(
-                            413,
+                            Code::PayloadTooLarge,
                             format!(
                                 "The form field '{name}' is longer than {MAX_TEXT_FIELD} bytes: send files as file parts."
                             ),

@@ -6,6 +6,7 @@
 //! shutdown channel: on shutdown no new job is claimed; a job already rendering is given
 //! `grace` to finish, or is left `running` to be claimed again after restart.
 
+use folio_render::Code;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -67,7 +68,11 @@ async fn process(state: &AppState, worker: &str, job: Job) {
         Ok(p) => p,
         Err(e) => {
             let message = format!("Unreadable job parameters: {e}");
-            if let Ok(true) = state.jobs.fail(&id, worker, 500, &message).await {
+            if let Ok(true) = state
+                .jobs
+                .fail(&id, worker, Code::Internal.as_u16(), &message)
+                .await
+            {
                 discard_job_files(state, &id).await;
             }
             return;
@@ -114,7 +119,7 @@ async fn process(state: &AppState, worker: &str, job: Job) {
         Err(_) => {
             cancel.store(true, Ordering::Relaxed);
             Err(ApiError::new(
-                445,
+                Code::Timeout,
                 format!(
                     "Timeout error: the job ran longer than its budget of {} s.",
                     budget.as_secs()
@@ -134,8 +139,11 @@ async fn process(state: &AppState, worker: &str, job: Job) {
             state.jobs.complete(&id, worker, result).await
         }
         Err(e) => {
-            tracing::info!(job = %job_tag(&id), code = e.status, message = %e.message, "job failed");
-            state.jobs.fail(&id, worker, e.status, &e.message).await
+            tracing::info!(job = %job_tag(&id), code = e.status.as_u16(), message = %e.message, "job failed");
+            state
+                .jobs
+                .fail(&id, worker, e.status.as_u16(), &e.message)
+                .await
         }
     };
     match finished {

@@ -4,6 +4,8 @@
 //! at the edge, and the CLI can print the same code. Messages are written for the person who sent
 //! the document: they say what is wrong and what to change.
 
+use crate::Code;
+
 /// Which configurable limit a request ran into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
@@ -66,23 +68,23 @@ pub enum Error {
 }
 
 impl Error {
-    /// The PDF.co error code for this error (see API.md §2).
-    pub fn code(&self) -> u16 {
+    /// The PDF.co error code for this error.
+    pub fn code(&self) -> Code {
         match self {
-            Error::PageOutOfRange { .. } => 449,
-            Error::InvalidPageRange { .. } => 450,
-            Error::TooManyPages { .. } | Error::InvalidOption(_) => 400,
-            Error::InvalidPassword { .. } => 441,
-            Error::Damaged(_) | Error::PageFailed { .. } => 442,
+            Error::PageOutOfRange { .. } => Code::InvalidIndexRange,
+            Error::InvalidPageRange { .. } => Code::InvalidPageRange,
+            Error::TooManyPages { .. } | Error::InvalidOption(_) => Code::BadRequest,
+            Error::InvalidPassword { .. } => Code::InvalidPassword,
+            Error::Damaged(_) | Error::PageFailed { .. } => Code::Damaged,
             Error::LimitExceeded {
                 limit: Limit::InputBytes,
                 ..
-            } => 413,
+            } => Code::PayloadTooLarge,
             Error::LimitExceeded {
                 limit: Limit::PagePixels | Limit::ImageBytes,
                 ..
-            } => 400,
-            Error::Output(_) => 500,
+            } => Code::BadRequest,
+            Error::Output(_) => Code::Internal,
         }
     }
 }

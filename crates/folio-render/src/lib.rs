@@ -13,6 +13,7 @@
 //! Every failure is an [`Error`] that carries its PDF.co error code; a page on which the engine
 //! panics becomes an error for that page only.
 
+mod code;
 mod convert;
 mod document;
 mod encode;
@@ -25,6 +26,7 @@ mod raster;
 pub mod testpdf;
 mod text;
 
+pub use code::Code;
 pub use convert::{PageImage, Summary, convert, convert_tiff};
 pub use document::{DocInfo, Document, PageGeometry, PdfDate};
 pub use encode::{Format, encode_page};

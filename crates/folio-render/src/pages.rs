@@ -308,7 +308,7 @@ mod tests {
             if let Ok(spec) = PageSpec::parse(&text) {
                 match spec.resolve(count, 1000) {
                     Ok(pages) => prop_assert!(pages.iter().all(|&p| p < count)),
-                    Err(e) => prop_assert!(matches!(e.code(), 449 | 400), "{e}"),
+                    Err(e) => prop_assert!(matches!(e.code().as_u16(), 449 | 400), "{e}"),
                 }
             }
         }

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use folio_render::{
-    DocInfo, Document, Format, Limits, PageGeometry, PageImage, PageSpec, RenderOptions,
+    Code, DocInfo, Document, Format, Limits, PageGeometry, PageImage, PageSpec, RenderOptions,
 };
 use serde::{Deserialize, Serialize};
 
@@ -107,12 +107,12 @@ pub struct PageText {
 /// the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
-    pub code: u16,
+    pub code: Code,
     pub message: String,
 }
 
 impl Failure {
-    pub fn new(code: u16, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -205,7 +205,7 @@ pub fn execute(
         let path = job
             .tiff_path
             .as_ref()
-            .ok_or_else(|| Failure::new(500, "no output file given for the TIFF"))?;
+            .ok_or_else(|| Failure::new(Code::Internal, "no output file given for the TIFF"))?;
         let file = std::fs::File::create(path).map_err(folio_render::Error::from)?;
         let mut out = std::io::BufWriter::new(file);
         let mut listening = true;

@@ -5,7 +5,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use folio_render::PageImage;
+use folio_render::{Code, PageImage};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::sync::mpsc;
@@ -82,7 +82,7 @@ impl Renderer {
                 info = Some(*i);
             }
         }
-        info.ok_or_else(|| Failure::new(500, "the renderer answered no document info"))
+        info.ok_or_else(|| Failure::new(Code::Internal, "the renderer answered no document info"))
     }
 
     async fn start_process(&self, job: RenderJob, pdf: Vec<u8>) -> Result<Worker, Failure> {
@@ -119,7 +119,10 @@ impl Renderer {
             program, args, env, ..
         } = &self.inner.config.isolation
         else {
-            return Err(Failure::new(500, "render workers are not configured"));
+            return Err(Failure::new(
+                Code::Internal,
+                "render workers are not configured",
+            ));
         };
         // A cleared environment: the server's holds API keys, storage and database credentials,
         // none of which a process that parses hostile PDFs needs (it is started by absolute
@@ -136,14 +139,14 @@ impl Renderer {
             .map_err(|e| {
                 tracing::error!(%e, program = %program.display(), "cannot start a render worker");
                 Failure::new(
-                    500,
+                    Code::Internal,
                     "Something went wrong (starting a renderer). Please try again or contact support.",
                 )
             })?;
         let (Some(stdin), Some(stdout), Some(stderr)) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
-            return Err(Failure::new(500, "render worker pipes missing"));
+            return Err(Failure::new(Code::Internal, "render worker pipes missing"));
         };
         let pid = child.id().unwrap_or(0);
         let stderr = tokio::spawn(async move {
@@ -211,7 +214,7 @@ impl Worker {
             format!("the renderer {how}")
         };
         Failure::new(
-            442,
+            Code::Damaged,
             format!(
                 "Damaged or hostile document: {doing}, and {detail}. The document may be damaged or too complex; try other pages or a lower resolution."
             ),
@@ -322,7 +325,7 @@ impl Run {
                 Err(Failure::new(code, message))
             }
             Ok((Frame::Request { .. }, _)) => Err(Failure::new(
-                500,
+                Code::Internal,
                 "Something went wrong (renderer protocol). Please try again or contact support.",
             )),
             Err(_) => {
@@ -330,7 +333,7 @@ impl Run {
                 match std::mem::replace(&mut self.kind, RunKind::Done) {
                     RunKind::Process(worker) => Err(worker.died(&doing).await),
                     RunKind::Local(_) | RunKind::Done => {
-                        Err(Failure::new(500, "renderer state lost"))
+                        Err(Failure::new(Code::Internal, "renderer state lost"))
                     }
                 }
             }
@@ -359,7 +362,7 @@ impl Run {
             None => "the output was not finished".to_string(),
         };
         Failure::new(
-            445,
+            Code::Timeout,
             format!(
                 "Timeout error: {what} within the page time limit of {} s; the page is too complex or the document is hostile. Try other pages or a lower resolution.",
                 budget.as_secs_f32()

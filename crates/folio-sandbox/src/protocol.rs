@@ -52,7 +52,7 @@ pub enum Frame {
     },
     Done,
     Failed {
-        code: u16,
+        code: folio_render::Code,
         message: String,
     },
 }

@@ -321,6 +321,10 @@ fn synchronous_requests_beyond_the_renderers_get_429_not_445() {
         "3",
         "--page-timeout-secs",
         "20",
+        // No memory ceiling: the bomb's draw list grows by about 1 GiB in 4 s here, and a worker
+        // that dies of it frees the renderer before the waiting request times out.
+        "--render-memory-mib",
+        "0",
     ]);
     // The one renderer is busy with a page that never ends.
     let bomb = {

@@ -2,6 +2,7 @@
 //! file's, or with `inline=true` the text itself) or `async=true` (answer a `jobId` and a
 //! placeholder URL at once; a worker converts).
 
+use folio_render::Code;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -86,7 +87,7 @@ async fn enqueue(state: &AppState, id: String, mut job: ConvertJob) -> Result<Re
     let queued = state.jobs.queued_count().await?;
     if queued >= state.config.max_queued_jobs {
         return Err(ApiError::new(
-            429,
+            Code::TooManyRequests,
             format!(
                 "Too many requests: {queued} jobs are already waiting. Try again in a little while."
             ),

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use folio_jobs::FileState;
+use folio_render::Code;
 use futures::StreamExt;
 use sha2::Digest;
 
@@ -42,7 +43,7 @@ fn target_token(p: &crate::params::Params) -> Result<String, ApiError> {
         ApiError::bad_request("Bad request. Name the file to act on with 'url' (or 'file').")
     })?;
     let url = url::Url::parse(raw.trim())
-        .map_err(|e| ApiError::new(452, format!("Invalid URL '{raw}': {e}.")))?;
+        .map_err(|e| ApiError::new(Code::InvalidUrl, format!("Invalid URL '{raw}': {e}.")))?;
     own_token(&url)
         .ok_or_else(|| ApiError::not_found("That URL is not a file stored on this server."))
 }

@@ -12,6 +12,7 @@ pub(crate) use misc::CREDITS;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post, put};
+use folio_render::Code;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::extract::{normalize_path, require_api_key};
@@ -130,7 +131,7 @@ pub fn router(state: AppState) -> Router {
         .merge(serve(open_routes()))
         .method_not_allowed_fallback(|method: axum::http::Method| async move {
             ApiError::new(
-                405,
+                Code::MethodNotAllowed,
                 format!("Method not allowed: this endpoint does not answer {method}. See /openapi.json for the methods each path takes."),
             )
         })

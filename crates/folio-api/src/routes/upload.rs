@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use bytes::Bytes;
 use folio_jobs::{FileRecord, FileState, now_millis};
+use folio_render::Code;
 
 use crate::answers::{Envelope, Presigned, Uploaded, ok};
 use crate::body::Blob;
@@ -96,7 +97,7 @@ pub async fn put(
     refuse_result(&rec)?;
     if rec.state != FileState::Pending {
         return Err(ApiError::new(
-            403,
+            Code::Forbidden,
             "This upload URL has already been used: request a new one.",
         ));
     }
@@ -126,7 +127,7 @@ pub async fn put(
     // Reserve the URL before writing, so that of racing uploads exactly one is stored.
     if !state.files.begin_upload(&token, now_millis()).await? {
         return Err(ApiError::new(
-            403,
+            Code::Forbidden,
             "This upload URL has already been used: request a new one.",
         ));
     }
@@ -154,7 +155,7 @@ pub async fn put(
 fn refuse_result(rec: &FileRecord) -> Result<(), ApiError> {
     match rec.job_id {
         Some(_) => Err(ApiError::new(
-            403,
+            Code::Forbidden,
             "This is a conversion result's URL, not an upload URL: results cannot be written. Request an upload URL with /file/upload/get-presigned-url.",
         )),
         None => Ok(()),
@@ -226,7 +227,7 @@ async fn save(
 ) -> Result<Response, ApiError> {
     if data.len() > state.config.max_body_bytes as u64 {
         return Err(ApiError::new(
-            413,
+            Code::PayloadTooLarge,
             format!(
                 "The file is larger than the limit of {} bytes.",
                 state.config.max_body_bytes

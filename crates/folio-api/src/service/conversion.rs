@@ -7,6 +7,7 @@
 //! file (the `url` answered at once) is written last, so it exists only for a complete result.
 //! Text is one file, like a TIFF: the pages' text joined by form feeds.
 
+use folio_render::Code;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Instant;
@@ -212,13 +213,13 @@ impl Profiles {
         check_profiles_shape(text)?;
         let value: serde_json::Value = json5::from_str(text).map_err(|e| {
             ApiError::new(
-                444,
+                Code::ProfilesParsing,
                 format!("Profiles parsing error: {e}. 'profiles' must be a JSON object."),
             )
         })?;
         if !value.is_object() {
             return Err(ApiError::new(
-                444,
+                Code::ProfilesParsing,
                 "Profiles parsing error: 'profiles' must be a JSON object.",
             ));
         }
@@ -233,7 +234,7 @@ impl Profiles {
                 "jpegquality" => {
                     let q = num.filter(|q| (0.0..=100.0).contains(q)).ok_or_else(|| {
                         ApiError::new(
-                            444,
+                            Code::ProfilesParsing,
                             format!("Profiles parsing error: JPEGQuality must be 0-100, got {v}."),
                         )
                     })?;
@@ -247,7 +248,7 @@ impl Profiles {
                         "BPP24" | "BPP32" => "rgb",
                         _ => {
                             return Err(ApiError::new(
-                                444,
+                                Code::ProfilesParsing,
                                 format!(
                                     "Profiles parsing error: ImageBitsPerPixel must be BPP1, BPP8, BPP24 or BPP32, got {v}."
                                 ),
@@ -257,7 +258,7 @@ impl Profiles {
                 }
                 "renderingresolution" | "resolution" | "dpi" => {
                     let d = num.filter(|d| *d > 0.0 && *d <= folio_render::MAX_DPI as f64).ok_or_else(|| {
-                        ApiError::new(444, format!("Profiles parsing error: {k} must be a DPI from 1 to {}, got {v}.", folio_render::MAX_DPI))
+                        ApiError::new(Code::ProfilesParsing, format!("Profiles parsing error: {k} must be a DPI from 1 to {}, got {v}.", folio_render::MAX_DPI))
                     })?;
                     out.dpi = Some(d as f32);
                 }
@@ -282,7 +283,7 @@ const MAX_PROFILES_DEPTH: usize = 32;
 fn check_profiles_shape(text: &str) -> Result<(), ApiError> {
     if text.len() > MAX_PROFILES_LEN {
         return Err(ApiError::new(
-            444,
+            Code::ProfilesParsing,
             format!(
                 "Profiles parsing error: 'profiles' is {} bytes long; the limit is {MAX_PROFILES_LEN}.",
                 text.len()
@@ -331,7 +332,7 @@ fn check_profiles_shape(text: &str) -> Result<(), ApiError> {
     }
     if max > MAX_PROFILES_DEPTH {
         return Err(ApiError::new(
-            444,
+            Code::ProfilesParsing,
             format!(
                 "Profiles parsing error: 'profiles' nests objects or arrays {max} deep; the limit is {MAX_PROFILES_DEPTH}."
             ),
@@ -383,7 +384,7 @@ pub async fn run(
             Err(_) => {
                 cancel.store(true, Ordering::Relaxed);
                 return Err(ApiError::new(
-                    445,
+                    Code::Timeout,
                     format!(
                         "Timeout error: the conversion did not finish within {} s. Use async=true and poll /job/check, or convert fewer pages.",
                         state.config.sync_timeout.as_secs()
@@ -460,7 +461,12 @@ pub(crate) async fn render_slot(
     state: &AppState,
     deadline: Option<tokio::time::Instant>,
 ) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
-    let closed = |_| ApiError::new(503, "The server is shutting down; try again shortly.");
+    let closed = |_| {
+        ApiError::new(
+            Code::Unavailable,
+            "The server is shutting down; try again shortly.",
+        )
+    };
     let Some(at) = deadline else {
         return state.renders.acquire().await.map_err(closed);
     };
@@ -469,7 +475,7 @@ pub(crate) async fn render_slot(
     }
     let busy = |why: String| {
         ApiError::new(
-            429,
+            Code::TooManyRequests,
             format!(
                 "Too many requests: {why}. Nothing was started; try again in a few seconds, or use async=true."
             ),
@@ -519,7 +525,7 @@ async fn render_into_store(
 ) -> Result<Vec<String>, ApiError> {
     let cfg = &state.config;
     let Output::Image(format) = job.output() else {
-        return Err(ApiError::new(500, "not an image conversion"));
+        return Err(ApiError::new(Code::Internal, "not an image conversion"));
     };
     let tiff = match format {
         // In the spool, so that a crash's leftover is swept with the others.
@@ -655,7 +661,7 @@ async fn next_event(
         let event = run.next().await?;
         if event.is_some() && cancel.load(Ordering::Relaxed) {
             return Err(ApiError::new(
-                445,
+                Code::Timeout,
                 "Timeout error: the conversion was stopped (out of time, or taken over by another worker).",
             ));
         }

@@ -16,6 +16,7 @@
 //! Operators whose PDFs live on intranet servers re-open specific ranges or host names with an
 //! [`AllowList`] (`--fetch-allow`).
 
+use folio_render::Code;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
@@ -382,14 +383,14 @@ impl Blocked {
                         "The input URL '{shown}' redirects to '{host}', which {verb} {what}; this server does not fetch from there. An administrator can allow it with --fetch-allow."
                     )
                 };
-                ApiError::new(403, message)
+                ApiError::new(Code::Forbidden, message)
             }
             Self::Scheme { url } if url == input.as_str() => ApiError::new(
-                452,
+                Code::InvalidUrl,
                 format!("Invalid URL '{shown}': only http and https URLs can be fetched."),
             ),
             Self::Scheme { url } => ApiError::new(
-                452,
+                Code::InvalidUrl,
                 format!(
                     "Invalid URL: the input URL '{shown}' redirects to '{url}'; only http and https URLs can be fetched."
                 ),

@@ -2,6 +2,7 @@
 //! storage, never over HTTP), or another server's http(s) URL (fetched with time and size limits).
 
 use folio_jobs::{FileRecord, FileState, now_millis};
+use folio_render::Code;
 use folio_store::StoreError;
 use serde::{Deserialize, Serialize};
 
@@ -48,8 +49,12 @@ pub async fn source_from_params(
     };
     let raw = raw.trim();
     let raw = raw.strip_prefix("cache:").unwrap_or(raw);
-    let url = url::Url::parse(raw)
-        .map_err(|e| ApiError::new(452, format!("Invalid URL '{}': {e}.", shorten(raw))))?;
+    let url = url::Url::parse(raw).map_err(|e| {
+        ApiError::new(
+            Code::InvalidUrl,
+            format!("Invalid URL '{}': {e}.", shorten(raw)),
+        )
+    })?;
     let name = url
         .path_segments()
         .and_then(|mut s| s.next_back().map(str::to_string))
@@ -71,7 +76,7 @@ pub async fn source_from_params(
     }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(ApiError::new(
-            452,
+            Code::InvalidUrl,
             format!(
                 "Invalid URL '{}': only http and https URLs can be fetched.",
                 shorten(raw)
@@ -173,7 +178,7 @@ impl Input {
                         max,
                         |limit| {
                             ApiError::new(
-                                413,
+                                Code::PayloadTooLarge,
                                 format!("The source file is larger than the limit of {limit} bytes for one document."),
                             )
                         },
@@ -227,7 +232,7 @@ async fn fetch(
     let limits = &state.config.limits;
     let shown = shorten(url);
     let parsed = url::Url::parse(url)
-        .map_err(|e| ApiError::new(452, format!("Invalid URL '{shown}': {e}.")))?;
+        .map_err(|e| ApiError::new(Code::InvalidUrl, format!("Invalid URL '{shown}': {e}.")))?;
     fetch::check_url(&parsed, &state.config.fetch_allow)
         .map_err(|blocked| blocked.to_api_error(&parsed, &shown))?;
     let mut req = state.http.get(parsed.clone());
@@ -247,9 +252,9 @@ async fn fetch(
     let status = resp.status();
     if !status.is_success() {
         let code = if matches!(status.as_u16(), 401 | 403) {
-            403
+            Code::Forbidden
         } else {
-            400
+            Code::BadRequest
         };
         return Err(ApiError::new(
             code,
@@ -271,7 +276,7 @@ async fn fetch(
             max,
             |limit| {
                 ApiError::new(
-                    413,
+                    Code::PayloadTooLarge,
                     format!("The document at '{shown}' is larger than the limit of {limit} bytes for one document."),
                 )
             },

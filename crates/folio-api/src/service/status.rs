@@ -5,6 +5,7 @@
 //! for ids it never issued or has swept, and `working` only for jobs that are queued or running.
 
 use folio_jobs::{Job, JobState};
+use folio_render::Code;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -125,12 +126,12 @@ pub fn job_status(id: &str, job: Option<Job>) -> JobStatus {
         JobState::Failed => {
             body.status = Status::Failed;
             body.message = Some(job.error_message.unwrap_or_else(|| "Failed".into()));
-            body.error_code = Some(job.error_code.unwrap_or(500));
+            body.error_code = Some(job.error_code.unwrap_or(Code::Internal.as_u16()));
         }
         JobState::Aborted => {
             body.status = Status::Aborted;
             body.message = Some(job.error_message.unwrap_or_else(|| "Aborted".into()));
-            body.error_code = Some(job.error_code.unwrap_or(445));
+            body.error_code = Some(job.error_code.unwrap_or(Code::Timeout.as_u16()));
         }
     }
     body

@@ -6,6 +6,7 @@
 //! node cannot pass the quota together. Across nodes, and against conversions' pages landing at
 //! the same moment, the quota stays soft by the writes in flight on the other nodes.
 
+use folio_render::Code;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -66,7 +67,7 @@ fn store_full(stored: u64, incoming: u64, quota: u64) -> ApiError {
         "it is full".to_string()
     };
     ApiError::new(
-        507,
+        Code::InsufficientStorage,
         format!(
             "Insufficient storage: the server's file store holds {:.1} MiB of its {:.1} MiB quota (--max-store-mib) and {what}. Delete files you no longer need with /file/delete, give a shorter 'expiration', or try again when older files have expired.",
             stored as f64 / MIB,
@@ -112,7 +113,7 @@ impl OutputBudget {
         let output = self.written.saturating_add(size);
         if self.max_output > 0 && output > self.max_output {
             return Err(ApiError::new(
-                413,
+                Code::PayloadTooLarge,
                 format!(
                     "The conversion's output passed the limit of {:.1} MiB per conversion (--max-output-mib), so it was stopped and its pages deleted. Convert fewer pages, at a lower resolution (profiles RenderingResolution) or to a smaller format (jpg, webp).",
                     self.max_output as f64 / MIB

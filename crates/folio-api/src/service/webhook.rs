@@ -10,6 +10,7 @@
 //! other answers end it. Deliveries live in memory: a node that stops drops the ones it has
 //! not made (the job's result stays available from `/job/check`).
 
+use folio_render::Code;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -25,13 +26,13 @@ use crate::{ApiError, AppState};
 pub fn parse_callback(state: &AppState, raw: &str) -> Result<String, ApiError> {
     let url = Url::parse(raw.trim()).map_err(|e| {
         ApiError::new(
-            452,
+            Code::InvalidUrl,
             format!("Invalid 'callback' URL '{}': {e}.", raw.trim()),
         )
     })?;
     check_url(&url, &state.config.fetch_allow).map_err(|blocked| {
         ApiError::new(
-            403,
+            Code::Forbidden,
             format!(
                 "The 'callback' URL is refused: {blocked}. An administrator can allow it with --fetch-allow."
             ),
