@@ -200,15 +200,20 @@ impl Worker {
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default();
-        let how = match status {
-            Ok(Ok(s)) => describe_exit(s),
-            _ => "stopped answering".to_string(),
+        let (how, out_of_cpu) = match status {
+            Ok(Ok(s)) => {
+                use std::os::unix::process::ExitStatusExt;
+                // RLIMIT_CPU ends a worker with SIGXCPU (see worker.rs).
+                let xcpu = s.signal() == Some(rustix::process::Signal::XCPU.as_raw());
+                (describe_exit(s), xcpu)
+            }
+            _ => ("stopped answering".to_string(), false),
         };
         let last = last.join("\n");
         tracing::warn!(how, "render worker died");
         let detail = if last.contains("memory allocation") || last.contains("failed to spawn") {
             "it needed more memory than this server allows one renderer".to_string()
-        } else if how.contains("signal 24") {
+        } else if out_of_cpu {
             "it used more CPU time than a job may use".to_string()
         } else {
             format!("the renderer {how}")
