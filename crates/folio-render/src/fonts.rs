@@ -360,28 +360,6 @@ impl FontBook {
         }
     }
 
-    /// The engine's font resolver: standard fonts as the engine has them, substitutes for
-    /// non-embedded CID fonts from this book (the engine's standard font when nothing fits).
-    /// `seen` hears of every substitution (the query's font name, what it asked for, what it got).
-    pub fn resolver(
-        self: &Arc<Self>,
-        seen: impl Fn(&FallbackFontQuery, Want, Option<&Chosen>) + Send + Sync + 'static,
-    ) -> hayro::hayro_interpret::FontResolverFn {
-        let book = self.clone();
-        Arc::new(move |query: &FontQuery| match query {
-            FontQuery::Standard(s) => Some(s.get_font_data()),
-            FontQuery::Fallback(q) => {
-                let want = Want::of(q);
-                let chosen = book.choose(want);
-                seen(q, want, chosen.as_ref());
-                Some(match chosen {
-                    Some(c) => c.font_data(),
-                    None => q.pick_standard_font().get_font_data(),
-                })
-            }
-        })
-    }
-
     /// The best installed face for `want`, `None` if no installed font covers its script.
     pub fn choose(&self, want: Want) -> Option<Chosen> {
         let mut chosen = self.chosen.lock().unwrap_or_else(|e| e.into_inner());
@@ -502,28 +480,35 @@ impl FontWatch {
     pub(crate) fn settings(self: &Arc<Self>) -> hayro::hayro_interpret::InterpreterSettings {
         use hayro::hayro_interpret::{InterpreterSettings, InterpreterWarning};
         use std::sync::atomic::Ordering;
+        // Standard fonts as the engine has them; substitutes for non-embedded CID fonts from
+        // the book (the engine's standard font when nothing fits). The engine asks once per font
+        // and cache, so the second look at a page (missing.rs) asks again: kept once.
         let book = FontBook::global();
-        let on_substitute = self.clone();
-        let resolver = book.resolver(move |q, want, chosen| {
-            let mut subs = on_substitute
-                .substitutes
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            if subs.len() < 256 {
-                subs.push(Substitute {
-                    pdf_name: q.post_script_name.clone().unwrap_or_default(),
-                    want,
-                    family: chosen.map(|c| c.family.clone()),
-                });
-            }
-        });
-        let on_standard = self.clone();
-        let font_resolver: hayro::hayro_interpret::FontResolverFn = Arc::new(move |q| {
-            if matches!(q, FontQuery::Standard(_)) {
-                on_standard.standard_used.store(true, Ordering::Relaxed);
-            }
-            resolver(q)
-        });
+        let watch = self.clone();
+        let font_resolver: hayro::hayro_interpret::FontResolverFn =
+            Arc::new(move |query: &FontQuery| match query {
+                FontQuery::Standard(s) => {
+                    watch.standard_used.store(true, Ordering::Relaxed);
+                    Some(s.get_font_data())
+                }
+                FontQuery::Fallback(q) => {
+                    let want = Want::of(q);
+                    let chosen = book.choose(want);
+                    let pdf_name = q.post_script_name.clone().unwrap_or_default();
+                    let mut subs = watch.substitutes.lock().unwrap_or_else(|e| e.into_inner());
+                    if subs.len() < 256 && !subs.iter().any(|s| s.pdf_name == pdf_name) {
+                        subs.push(Substitute {
+                            pdf_name,
+                            want,
+                            family: chosen.as_ref().map(|c| c.family.clone()),
+                        });
+                    }
+                    Some(match chosen {
+                        Some(c) => c.font_data(),
+                        None => q.pick_standard_font().get_font_data(),
+                    })
+                }
+            });
         let on_warning = self.clone();
         InterpreterSettings {
             font_resolver,
@@ -586,30 +571,29 @@ fn candidates(want: Want) -> Vec<(String, String)> {
         return out;
     }
     let (sans, serif) = match want.script {
-        Script::Arabic => ("NotoSansArabic", "NotoNaskhArabic"),
-        Script::Hebrew => ("NotoSansHebrew", "NotoSerifHebrew"),
-        Script::Thai => ("NotoSansThai", "NotoSerifThai"),
-        _ => ("", ""),
+        Script::Arabic => (
+            ("NotoSansArabic", "Noto Sans Arabic"),
+            ("NotoNaskhArabic", "Noto Naskh Arabic"),
+        ),
+        Script::Hebrew => (
+            ("NotoSansHebrew", "Noto Sans Hebrew"),
+            ("NotoSerifHebrew", "Noto Serif Hebrew"),
+        ),
+        Script::Thai => (
+            ("NotoSansThai", "Noto Sans Thai"),
+            ("NotoSerifThai", "Noto Serif Thai"),
+        ),
+        _ => (("", ""), ("", "")),
     };
-    if !sans.is_empty() {
-        let spaced = |s: &str| {
-            let mut f = String::new();
-            for (i, c) in s.chars().enumerate() {
-                if i > 0 && c.is_uppercase() {
-                    f.push(' ');
-                }
-                f.push(c);
-            }
-            f
-        };
+    if !sans.0.is_empty() {
         let order = if want.serif {
             [serif, sans]
         } else {
             [sans, serif]
         };
-        for base in order {
+        for (base, family) in order {
             for w in [weight, "Regular"] {
-                push(format!("{base}-{w}.ttf"), &spaced(base));
+                push(format!("{base}-{w}.ttf"), family);
             }
         }
         push("DejaVuSans.ttf".into(), "DejaVu Sans");
@@ -656,9 +640,8 @@ fn face_index(data: &[u8], family: &str, script: Script) -> Option<u32> {
     let single = matches!(file, FileRef::Font(_));
     file.fonts().enumerate().find_map(|(i, font)| {
         let font = font.ok()?;
-        let named = single
-            || family_name(&font).is_some_and(|f| f.eq_ignore_ascii_case(family))
-            || family_name(&font).is_some_and(|f| f.replace(' ', "") == family.replace(' ', ""));
+        let squeeze = |f: &str| f.replace(' ', "").to_ascii_lowercase();
+        let named = single || family_name(&font).is_some_and(|f| squeeze(&f) == squeeze(family));
         let charmap = font.charmap();
         let covers = script.probes().iter().all(|&c| charmap.map(c).is_some());
         (named && covers).then_some(i as u32)

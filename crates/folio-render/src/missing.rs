@@ -2,47 +2,18 @@
 //! on the page, and the person who asked for the image must hear of it.
 //!
 //! The engine reports each such character of a non-embedded font as it goes (a warning with no
-//! details, so that the common case costs nothing). Only for a page that had some does [`missing_glyphs`] interpret
-//! the page once more, counting the characters per font, to say which fonts and why.
+//! details, so that the common case costs nothing). Only for a page that had some does
+//! [`missing_glyphs`] interpret the page once more, counting the characters per font, to say
+//! which fonts and why.
 
-use hayro::hayro_interpret::font::{Glyph, GlyphId, GlyphRun};
-use hayro::hayro_interpret::util::TransformExt;
-use hayro::hayro_interpret::{
-    BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps,
-    InterpreterCache, InterpreterSettings, SoftMask, interpret_page,
-};
-use hayro::hayro_syntax::page::Page;
-use hayro::kurbo::{BezPath, Rect};
 use std::collections::BTreeMap;
 
+use hayro::hayro_interpret::font::{Glyph, GlyphId};
+use hayro::hayro_interpret::{InterpreterCache, InterpreterSettings};
+use hayro::hayro_syntax::page::Page;
+
 use crate::fonts::{FontWatch, Script};
-
-/// Counts `.notdef` glyphs per font (`None`: a font whose data the engine does not expose, the
-/// Type 1 standard fonts that stand in for non-embedded simple fonts among them).
-#[derive(Default)]
-struct NotdefCounter {
-    counts: BTreeMap<Option<String>, usize>,
-}
-
-impl<'a> Device<'a> for NotdefCounter {
-    fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
-    fn push_clip_path(&mut self, _: &ClipPath) {}
-    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
-    fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {}
-    fn pop_clip(&mut self) {}
-    fn pop_transparency_group(&mut self) {}
-
-    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, _: DrawProps<'a>, _: &DrawMode) {
-        for g in run.glyphs() {
-            if let Glyph::Outline(o) = &**g
-                && o.glyph_id() == GlyphId::NOTDEF
-            {
-                let name = o.font_data().and_then(|d| d.postscript_name);
-                *self.counts.entry(name).or_default() += 1;
-            }
-        }
-    }
-}
+use crate::text::for_each_glyph_run;
 
 fn script_label(s: Script) -> &'static str {
     match s {
@@ -66,20 +37,22 @@ pub(crate) fn missing_glyphs<'a>(
     settings: &InterpreterSettings,
     watch: &FontWatch,
 ) -> Vec<String> {
-    let (w, h) = page.render_dimensions();
-    let mut ctx = Context::new(
-        page.initial_transform(true).to_kurbo(),
-        Rect::new(0.0, 0.0, w as f64, h as f64),
-        cache,
-        page.xref(),
-        settings.clone(),
-    );
-    let mut counter = NotdefCounter::default();
-    interpret_page(page, &mut ctx, &mut counter);
+    // Per font (`None`: a font whose data the engine does not expose, the Type 1 standard fonts
+    // that stand in for non-embedded simple fonts among them).
+    let mut counts: BTreeMap<Option<String>, usize> = BTreeMap::new();
+    for_each_glyph_run(page, cache, settings.clone(), |run, _| {
+        for g in run.glyphs() {
+            if let Glyph::Outline(o) = &**g
+                && o.glyph_id() == GlyphId::NOTDEF
+            {
+                let name = o.font_data().and_then(|d| d.postscript_name);
+                *counts.entry(name).or_default() += 1;
+            }
+        }
+    });
     watch.take_missing();
     let plural = |n: usize| if n == 1 { "glyph" } else { "glyphs" };
-    counter
-        .counts
+    counts
         .into_iter()
         .filter_map(|(name, n)| match name {
             Some(name) => {

@@ -10,8 +10,9 @@ use hayro::hayro_interpret::hayro_cmap::BfString;
 use hayro::hayro_interpret::util::TransformExt;
 use hayro::hayro_interpret::{
     BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps,
-    InterpreterCache, SoftMask, interpret_page,
+    InterpreterCache, InterpreterSettings, SoftMask, interpret_page,
 };
+use hayro::hayro_syntax::page::Page;
 use hayro::kurbo::{Affine, BezPath, Point, Rect};
 
 use crate::fonts::FontWatch;
@@ -43,15 +44,10 @@ impl Glyph {
     }
 }
 
-/// Collects glyphs and ignores everything else a page draws.
-#[derive(Default)]
-struct TextCollector {
-    glyphs: Vec<Glyph>,
-    /// Glyphs without Unicode text, per font name (`None`: the font has no name).
-    no_unicode: std::collections::BTreeMap<Option<String>, usize>,
-}
+/// Hands each glyph run of a page to a closure and ignores everything else the page draws.
+struct GlyphRuns<F>(F);
 
-impl<'a> Device<'a> for TextCollector {
+impl<'a, F: FnMut(&GlyphRun<'_, 'a>, &DrawProps<'a>)> Device<'a> for GlyphRuns<F> {
     fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
     fn push_clip_path(&mut self, _: &ClipPath) {}
     fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
@@ -59,9 +55,42 @@ impl<'a> Device<'a> for TextCollector {
     fn pop_clip(&mut self) {}
     fn pop_transparency_group(&mut self) {}
 
+    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, _: &DrawMode) {
+        (self.0)(run, &props)
+    }
+}
+
+/// Interpret `page` as displayed (rotation and crop applied, points, y down) and call `on_run`
+/// for each glyph run: the one road of text extraction and of the missing-glyph count.
+pub(crate) fn for_each_glyph_run<'a>(
+    page: &Page<'a>,
+    cache: &InterpreterCache<'a>,
+    settings: InterpreterSettings,
+    on_run: impl FnMut(&GlyphRun<'_, 'a>, &DrawProps<'a>),
+) {
+    let (w, h) = page.render_dimensions();
+    let mut ctx = Context::new(
+        page.initial_transform(true).to_kurbo(),
+        Rect::new(0.0, 0.0, w as f64, h as f64),
+        cache,
+        page.xref(),
+        settings,
+    );
+    interpret_page(page, &mut ctx, &mut GlyphRuns(on_run));
+}
+
+/// The glyphs of a page with their text and positions.
+#[derive(Default)]
+struct TextCollector {
+    glyphs: Vec<Glyph>,
+    /// Glyphs without Unicode text, per font name (`None`: the font has no name).
+    no_unicode: std::collections::BTreeMap<Option<String>, usize>,
+}
+
+impl TextCollector {
     /// Fill-and-stroke text arrives twice; [`reading_order`] drops the copy. Invisible text (an
     /// OCR layer) is kept.
-    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, _: &DrawMode) {
+    fn add_run(&mut self, run: &GlyphRun<'_, '_>, props: &DrawProps<'_>) {
         for g in run.glyphs() {
             let Some(text) = g.as_unicode().map(|u| match u {
                 BfString::Char(c) => c.to_string(),
@@ -122,18 +151,14 @@ impl Document {
         }
         let page = &self.pdf().pages()[index];
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let cache = InterpreterCache::default();
-            let (w, h) = page.render_dimensions();
             let watch = std::sync::Arc::new(FontWatch::default());
-            let mut ctx = Context::new(
-                page.initial_transform(true).to_kurbo(),
-                Rect::new(0.0, 0.0, w as f64, h as f64),
-                &cache,
-                page.xref(),
-                watch.settings(),
-            );
             let mut collector = TextCollector::default();
-            interpret_page(page, &mut ctx, &mut collector);
+            for_each_glyph_run(
+                page,
+                &InterpreterCache::default(),
+                watch.settings(),
+                |run, props| collector.add_run(run, props),
+            );
             collector.glyphs.truncate(MAX_GLYPHS_PER_PAGE);
             let warnings = collector
                 .no_unicode

@@ -96,23 +96,21 @@ pub fn job_status(id: &str, job: Option<Job>) -> JobStatus {
             if let Some(result) = &job.result {
                 let text = |key: &str| result.get(key)?.as_str().map(str::to_string);
                 let number = |key: &str| result.get(key)?.as_u64();
-                body.url = text("url");
-                body.urls = result.get("urls").and_then(|v| {
-                    v.as_array()?
+                let texts = |key: &str| {
+                    result
+                        .get(key)?
+                        .as_array()?
                         .iter()
                         .map(|u| u.as_str().map(str::to_string))
                         .collect()
-                });
+                };
+                body.url = text("url");
+                body.urls = texts("urls");
                 body.name = text("name");
                 body.page_count = number("pageCount");
                 body.duration = number("duration");
                 body.output_link_valid_till = text("outputLinkValidTill");
-                body.warnings = result.get("warnings").and_then(|v| {
-                    v.as_array()?
-                        .iter()
-                        .map(|u| u.as_str().map(str::to_string))
-                        .collect()
-                });
+                body.warnings = texts("warnings");
                 // Heartbeats report progress while running; a finished job is done with every page.
                 let count = body.page_count.unwrap_or(total);
                 body.pages_done = Some(count);
