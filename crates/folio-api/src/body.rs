@@ -11,7 +11,6 @@
 //! ([`Spool::new`]'s `disk_bytes`): a body that would pass the bound answers 429, so many slow
 //! large uploads at once cannot fill the disk.
 
-use folio_render::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +19,7 @@ use std::time::{Duration, SystemTime};
 use axum::extract::Request;
 use axum::http::header;
 use bytes::{Bytes, BytesMut};
+use folio_render::Code;
 use futures::{Stream, StreamExt};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};

@@ -7,12 +7,12 @@
 //! and method of the router (`crate::routes`) must be here and nothing else, and schemathesis
 //! checks in CI that real answers match these schemas.
 
-use folio_render::Code;
 use std::sync::{Arc, LazyLock};
 
 use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use folio_render::Code;
 use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};

@@ -6,10 +6,10 @@
 //! The query's `url` value is often not percent-encoded, so `&k=v` pieces after `url=` that are not
 //! known parameter names are taken as part of the URL.
 
-use folio_render::Code;
 use std::collections::HashMap;
 
 use bytes::Bytes;
+use folio_render::Code;
 
 use crate::ApiError;
 use crate::body::{Blob, MEMORY_MAX, Spool};

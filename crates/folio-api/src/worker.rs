@@ -6,12 +6,12 @@
 //! shutdown channel: on shutdown no new job is claimed; a job already rendering is given
 //! `grace` to finish, or is left `running` to be claimed again after restart.
 
-use folio_render::Code;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use folio_jobs::{Job, now_millis};
+use folio_render::Code;
 use serde_json::json;
 use tokio::sync::watch;
 

@@ -32,7 +32,7 @@ pub struct PageImage {
 }
 
 /// `warnings` of page `page`, prefixed with its number as the answers give them.
-fn page_warnings(page: usize, warnings: Vec<String>) -> Vec<String> {
+pub(crate) fn page_warnings(page: usize, warnings: Vec<String>) -> Vec<String> {
     warnings
         .into_iter()
         .map(|w| format!("page {page}: {w}"))
@@ -109,8 +109,8 @@ pub fn convert(
 }
 
 /// Render `pages` into one multi-page TIFF written to `out`. `progress` is called after each page
-/// with the number of pages written so far and that page's warnings. Any failed page fails the whole file, since a TIFF
-/// with a missing page would silently renumber the rest.
+/// with the number of pages written so far and that page's warnings. Any failed page fails the
+/// whole file, since a TIFF with a missing page would silently renumber the rest.
 pub fn convert_tiff<W: Write + Seek>(
     doc: &Document,
     pages: &[usize],

@@ -166,12 +166,15 @@ impl Document {
                 .map(|(name, n)| {
                     let font = name.map_or_else(|| "an unnamed font".into(), |n| format!("font {n}"));
                     format!(
-                        "page {index}: {n} glyph{} of {font} have no Unicode mapping: their text is missing from the output",
+                        "{n} glyph{} of {font} have no Unicode mapping: their text is missing from the output",
                         if n == 1 { "" } else { "s" }
                     )
                 })
                 .collect();
-            (reading_order(collector.glyphs), warnings)
+            (
+                reading_order(collector.glyphs),
+                crate::convert::page_warnings(index, warnings),
+            )
         }))
         .map_err(|panic| crate::convert::engine_failure(index, &panic))
     }

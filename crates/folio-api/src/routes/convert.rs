@@ -2,14 +2,13 @@
 //! file's, or with `inline=true` the text itself) or `async=true` (answer a `jobId` and a
 //! placeholder URL at once; a worker converts).
 
-use folio_render::Code;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use axum::extract::State;
 use axum::response::Response;
 use folio_jobs::{NewJob, now_millis};
-use folio_render::Format;
+use folio_render::{Code, Format};
 
 use crate::answers::{Conversion, ok};
 use crate::extract::P;

@@ -7,14 +7,13 @@
 //! file (the `url` answered at once) is written last, so it exists only for a complete result.
 //! Text is one file, like a TIFF: the pages' text joined by form feeds.
 
-use folio_render::Code;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Instant;
 
 use bytes::Bytes;
 use folio_jobs::{RepoError, now_millis};
-use folio_render::{ColorMode, Format, PageSpec, RenderOptions, Resolution};
+use folio_render::{Code, ColorMode, Format, PageSpec, RenderOptions, Resolution};
 use folio_sandbox::{Event, JobKind, RenderJob};
 use serde::{Deserialize, Serialize};
 

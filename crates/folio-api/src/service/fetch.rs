@@ -16,13 +16,13 @@
 //! Operators whose PDFs live on intranet servers re-open specific ranges or host names with an
 //! [`AllowList`] (`--fetch-allow`).
 
-use folio_render::Code;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use folio_render::Code;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};

@@ -10,9 +10,9 @@
 //! other answers end it. Deliveries live in memory: a node that stops drops the ones it has
 //! not made (the job's result stays available from `/job/check`).
 
-use folio_render::Code;
 use std::time::Duration;
 
+use folio_render::Code;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use url::Url;
