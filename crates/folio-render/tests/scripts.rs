@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::skipped_without;
+use common::{decode_png_bytes, skipped_without};
 use folio_render::testpdf::non_embedded_text;
 use folio_render::{
     ColorMode, Document, Format, Limits, PageImage, RenderOptions, Resolution, convert,
@@ -26,13 +26,9 @@ fn render(pdf: Vec<u8>) -> (Vec<u8>, Vec<String>) {
     })
     .unwrap();
     let page = page.unwrap();
-    let mut reader = png::Decoder::new(std::io::Cursor::new(page.data))
-        .read_info()
-        .unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    buf.truncate(info.buffer_size());
-    (buf, page.warnings)
+    let (gray, color, _, _) = decode_png_bytes(&page.data);
+    assert_eq!(color, png::ColorType::Grayscale);
+    (gray, page.warnings)
 }
 
 /// Pixels darker than mid-grey.

@@ -37,8 +37,7 @@ fn glyphs_no_font_has_are_warned_about_in_sync_and_async_answers() {
     assert_eq!(done["status"], "success", "{done}");
     assert_eq!(done["warnings"][0].as_str(), Some(w), "{done}");
 
-    let (_, metrics, body) = get_bytes(&s.url("/metrics"));
-    let _ = metrics;
+    let (_, _, body) = get_bytes(&s.url("/metrics"));
     let text = String::from_utf8(body).unwrap();
     assert!(text.contains("folio_page_warnings_total 2"), "{text}");
 

@@ -121,7 +121,12 @@ pub fn mean_abs_diff(a: &[u8], aw: u32, ah: u32, b: &[u8], bw: u32, bh: u32) -> 
 
 /// Decode a PNG to 8-bit samples: the data (expanded, 16-bit stripped), colour type, size.
 pub fn decode_png(path: &Path) -> (Vec<u8>, png::ColorType, u32, u32) {
-    let mut dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    decode_png_bytes(&std::fs::read(path).unwrap())
+}
+
+/// [`decode_png`] of a PNG in memory.
+pub fn decode_png_bytes(png: &[u8]) -> (Vec<u8>, png::ColorType, u32, u32) {
+    let mut dec = png::Decoder::new(std::io::Cursor::new(png));
     dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = dec.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
