@@ -4,7 +4,9 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use folio_render::PdfDate;
 use serde::Serialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::json_response;
@@ -114,7 +116,7 @@ pub struct Hashed {
 }
 
 /// `/pdf/info`'s `info`, PascalCase as PDF.co.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "PascalCase")]
 pub struct PdfInfo {
     pub page_count: u64,
@@ -141,6 +143,62 @@ pub struct PdfInfo {
     pub permission_accessibility: bool,
     pub permission_assemble: bool,
     pub permission_high_quality_print: bool,
+}
+
+impl PdfInfo {
+    /// PDF.co's shape of what the render sandbox read. Permissions are reported as granted:
+    /// the engine does not expose the permission flags.
+    pub fn of(doc: &folio_sandbox::DocumentInfo) -> Self {
+        let meta = &doc.info;
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let date = |d: &Option<PdfDate>| d.as_ref().map(dotnet_date).unwrap_or_default();
+        let (w, h) = (
+            doc.first_page.width_pt.round(),
+            doc.first_page.height_pt.round(),
+        );
+        PdfInfo {
+            page_count: doc.page_count as u64,
+            title: text(&meta.title),
+            author: text(&meta.author),
+            subject: text(&meta.subject),
+            keywords: text(&meta.keywords),
+            creator: text(&meta.creator),
+            producer: text(&meta.producer),
+            creation_date: date(&meta.created),
+            modification_date: date(&meta.modified),
+            bookmarks: String::new(),
+            encrypted: doc.encrypted,
+            encryption_algorithm: 0,
+            page_rectangle: json!({
+                "Location": {"IsEmpty": true, "X": 0, "Y": 0},
+                "Size": format!("{w}, {h}"),
+                "X": 0, "Y": 0, "Width": w, "Height": h,
+                "Left": 0, "Top": 0, "Right": w, "Bottom": h, "IsEmpty": false
+            }),
+            permission_printing: true,
+            permission_modify_document: true,
+            permission_content_extraction: true,
+            permission_modify_annotations: true,
+            permission_fill_forms: true,
+            permission_accessibility: true,
+            permission_assemble: true,
+            permission_high_quality_print: true,
+        }
+    }
+}
+
+/// .NET's `M/d/yyyy h:mm:ss tt`, the format PDF.co's info uses.
+fn dotnet_date(d: &PdfDate) -> String {
+    let (h12, ampm) = match d.hour {
+        0 => (12, "AM"),
+        1..=11 => (d.hour, "AM"),
+        12 => (12, "PM"),
+        h => (h - 12, "PM"),
+    };
+    format!(
+        "{}/{}/{} {}:{:02}:{:02} {}",
+        d.month, d.day, d.year, h12, d.minute, d.second, ampm
+    )
 }
 
 /// `/pdf/info`'s answer.

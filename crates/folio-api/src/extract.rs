@@ -13,10 +13,8 @@ use crate::body::Blob;
 use crate::params::Params;
 use crate::{ApiError, AppState};
 
-/// The merged parameters of a request (query + any body), see [`Params`].
-pub struct P(pub Params);
-
-impl FromRequest<AppState> for P {
+/// A handler's parameters: the query and any body merged (see [`Params`]).
+impl FromRequest<AppState> for Params {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
@@ -27,13 +25,13 @@ impl FromRequest<AppState> for P {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let body = read_body(req, state).await?;
-        Ok(P(Params::parse_spooled(
+        Params::parse_spooled(
             query.as_deref(),
             content_type.as_deref(),
             body,
             &state.spool,
         )
-        .await?))
+        .await
     }
 }
 
@@ -82,14 +80,15 @@ pub async fn normalize_path(mut req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// With API keys configured, API routes need `x-api-key` (header or query). File URLs and
-/// presigned upload URLs are capability URLs and stay open, as on PDF.co.
+/// With API keys configured, keyed routes need `x-api-key` (header or query). The route table
+/// puts this layer on keyed rows only: file URLs and presigned upload URLs are capability URLs
+/// and stay open, as on PDF.co.
 pub async fn require_api_key(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: Request,
     next: Next,
 ) -> Response {
-    if state.config.api_keys.is_empty() || is_capability_path(req.uri().path()) {
+    if state.config.api_keys.is_empty() {
         return next.run(req).await;
     }
     let from_header = req
@@ -131,11 +130,6 @@ pub(crate) fn key_matches(given: &str, keys: &[String]) -> bool {
     keys.iter().fold(false, |found, key| {
         found | bool::from(Sha256::digest(key.as_bytes()).ct_eq(&given))
     })
-}
-
-pub fn is_capability_path(path: &str) -> bool {
-    // The web page itself holds nothing; it asks for a key and sends it with its API calls.
-    path == "/" || path.starts_with("/files/") || path.starts_with("/file/upload/put/")
 }
 
 #[cfg(test)]

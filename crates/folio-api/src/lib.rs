@@ -1,8 +1,10 @@
 //! Folio's API room: the PDF.co / ByteScout Cloud API Server HTTP surface.
 //!
-//! Handlers are thin: parse the lenient parameters ([`params`]), call the conversion service
-//! ([`service`]) or the stores, map the result to PDF.co's JSON. Rendering lives in `folio-render`,
-//! blobs in `folio-store`, job and file records in `folio-jobs`; the async [`worker`] pool joins them.
+//! Three places: the HTTP surface (`routes`: the route table and thin handlers), a task's life
+//! ([`queue`]: sync run or async job, claim, run, finish) and the operations behind it
+//! ([`service`]: typed tasks, inputs, running them in the render sandbox, storing results).
+//! Rendering lives in `folio-render` and `folio-sandbox`, PDF writing in `folio-pdf`, blobs in
+//! `folio-store`, job and file records in `folio-jobs`; the [`worker`] loops drive the queue.
 
 pub mod answers;
 pub mod body;
@@ -13,6 +15,7 @@ mod headers;
 pub mod openapi;
 pub mod ops;
 pub mod params;
+pub mod queue;
 mod routes;
 pub mod service;
 pub mod worker;
@@ -28,7 +31,6 @@ pub use config::ApiConfig;
 pub use error::ApiError;
 use folio_jobs::{FileIndex, JobQueue};
 use folio_store::Store;
-pub use routes::paths as route_paths;
 
 /// Everything a handler or worker needs, cheap to clone.
 #[derive(Clone)]

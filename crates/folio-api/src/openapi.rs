@@ -1,10 +1,9 @@
 //! The OpenAPI 3.1 description of the HTTP API, served at `/openapi.json` and browsable at `/docs`.
 //!
-//! Operations are built from one table of endpoints (`endpoints`). Answers are the types the
-//! handlers serialise ([`crate::answers`], [`crate::error::Failure`],
-//! [`crate::service::status::JobStatus`]); parameters, which the lenient parser reads by name,
-//! are described by types of their own (`schema`). Two tests keep the document true: every path
-//! and method of the router (`crate::routes`) must be here and nothing else, and schemathesis
+//! Its paths are the rows of the route table ([`crate::routes::table`]), the one list the router
+//! is built from too. Answers are the types the handlers serialise ([`crate::answers`],
+//! [`crate::error::Failure`], [`crate::service::status::JobStatus`]); parameters, which the
+//! lenient parser reads by name, are described by types of their own (`schema`). Schemathesis
 //! checks in CI that real answers match these schemas.
 
 use std::sync::{Arc, LazyLock};
@@ -20,18 +19,19 @@ use utoipa::openapi::{Content, OpenApi, Ref, Required, ResponseBuilder};
 use utoipa::{IntoParams, OpenApi as _, ToSchema};
 
 use crate::ApiError;
+use crate::routes::table::{Access, JSON, Route, table};
 
 /// The parameter types: the lenient parser reads parameters by name from the query or the body
 /// (see [`crate::params`]), so these exist for their schemas and are never built.
 #[allow(dead_code)]
-mod schema {
+pub(crate) mod schema {
     use utoipa::{IntoParams, ToSchema};
 
     /// Parameters of `/pdf/convert/to/{png,jpg,webp,tiff,text}`.
     #[derive(ToSchema, IntoParams)]
     #[into_params(parameter_in = Query)]
     #[serde(rename_all = "camelCase")]
-    pub(super) struct ConvertParams {
+    pub(crate) struct ConvertParams {
         /// The PDF: an http(s) URL, or a URL this server handed out (upload or result). Required
         /// unless a multipart `file` part is sent instead.
         url: Option<String>,
@@ -66,7 +66,7 @@ mod schema {
     /// Parameters of `/pdf/info`.
     #[derive(ToSchema, IntoParams)]
     #[into_params(parameter_in = Query)]
-    pub(super) struct InfoParams {
+    pub(crate) struct InfoParams {
         /// The PDF, as for the conversions.
         url: Option<String>,
         password: Option<String>,
@@ -74,10 +74,33 @@ mod schema {
         httppassword: Option<String>,
     }
 
+    /// Parameters of `/pdf/edit/rotate`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(crate) struct RotateParams {
+        /// The PDF, as for the conversions.
+        url: Option<String>,
+        /// Degrees clockwise, added to each page's rotation: 0, 90, 180 or 270 (any multiple of
+        /// 90 is taken modulo 360).
+        angle: i64,
+        /// 0-based pages to turn: `0,2-5,7-`, `!0` = last page, empty = all.
+        pages: Option<String>,
+        /// The PDF's open password; the output is written without encryption.
+        password: Option<String>,
+        #[serde(rename = "async")]
+        r#async: Option<bool>,
+        /// Output name (default: the source's name with `-rotated`).
+        name: Option<String>,
+        expiration: Option<i64>,
+        httpusername: Option<String>,
+        httppassword: Option<String>,
+        callback: Option<String>,
+    }
+
     /// Parameters of `/file/upload/get-presigned-url`.
     #[derive(ToSchema, IntoParams)]
     #[into_params(parameter_in = Query)]
-    pub(super) struct PresignParams {
+    pub(crate) struct PresignParams {
         /// The file's name (default `file.pdf`); path parts are dropped.
         name: Option<String>,
         /// The MIME type the file will be served with.
@@ -91,7 +114,7 @@ mod schema {
     /// Parameters of `/file/upload/url`.
     #[derive(ToSchema, IntoParams)]
     #[into_params(parameter_in = Query)]
-    pub(super) struct FetchParams {
+    pub(crate) struct FetchParams {
         /// The http(s) URL to copy into this server's storage.
         url: Option<String>,
         name: Option<String>,
@@ -102,7 +125,7 @@ mod schema {
 
     /// Body of `/file/upload/base64`.
     #[derive(ToSchema)]
-    pub(super) struct Base64Upload {
+    pub(crate) struct Base64Upload {
         /// The bytes in base64, optionally as a `data:` URI.
         file: String,
         name: Option<String>,
@@ -111,7 +134,7 @@ mod schema {
 
     /// Body of `/file/upload`.
     #[derive(ToSchema)]
-    pub(super) struct MultipartUpload {
+    pub(crate) struct MultipartUpload {
         #[schema(value_type = String, format = Binary)]
         file: Vec<u8>,
         /// Overrides the file part's own name.
@@ -122,7 +145,7 @@ mod schema {
     /// Parameters of `/file/delete` and `/file/hash`: the file, by a URL this server handed out.
     #[derive(ToSchema, IntoParams)]
     #[into_params(parameter_in = Query)]
-    pub(super) struct FileParams {
+    pub(crate) struct FileParams {
         url: Option<String>,
         /// Same as `url` (the samples send `file`).
         file: Option<String>,
@@ -131,7 +154,7 @@ mod schema {
     /// Parameters of `/job/check`.
     #[derive(ToSchema, IntoParams)]
     #[into_params(parameter_in = Query)]
-    pub(super) struct JobParams {
+    pub(crate) struct JobParams {
         /// The `jobId` an `async=true` request answered (also accepted as `jobId`).
         jobid: String,
         /// Accepted for compatibility: unknown ids answer `unknown` either way.
@@ -143,7 +166,7 @@ mod schema {
         info(
             title = "Folio",
             description = "A self-hosted server for the PDF.co / ByteScout Cloud API Server API: PDF \
-                to page images and text, synchronously or as jobs.\n\nEvery path also answers under \
+                to page images and text, information and page rotation, synchronously or as jobs.\n\nEvery path also answers under \
                 `/v1`, in any letter case, with or without a trailing slash. Parameters may come in \
                 the query, a JSON body, a form or a multipart body, in any case; booleans also as \
                 `True`/`1`, numbers also as strings. Errors use the PDF.co envelope with the HTTP \
@@ -152,6 +175,7 @@ mod schema {
         ),
         tags(
             (name = "Convert", description = "PDF to images, text and information"),
+            (name = "Edit", description = "New PDFs made from the input"),
             (name = "Files", description = "Uploads, downloads and stored files"),
             (name = "Jobs", description = "Async jobs started with `async=true`"),
             (name = "Operations", description = "Health, metrics, this document, the web page"),
@@ -161,6 +185,7 @@ mod schema {
             crate::error::Failure,
             ConvertParams,
             InfoParams,
+            RotateParams,
             PresignParams,
             FetchParams,
             Base64Upload,
@@ -183,7 +208,7 @@ use schema::*;
 
 /// How an operation takes its parameters.
 #[derive(Clone, Copy)]
-enum Input {
+pub(crate) enum Input {
     None,
     /// Query (GET), or query and a JSON or form body (POST), described by one type.
     Lenient {
@@ -198,315 +223,21 @@ enum Input {
     },
 }
 
-fn query<T: IntoParams>() -> Vec<utoipa::openapi::path::Parameter> {
-    T::into_params(|| Some(ParameterIn::Query))
-}
-
-/// One documented path.
-struct Endpoint {
-    path: &'static str,
-    tag: &'static str,
-    summary: &'static str,
-    methods: &'static [HttpMethod],
-    input: Input,
-    /// Media type and schema name of the 200 answer (`None`: the media type's raw bytes).
-    ok: (&'static str, Option<&'static str>),
-    /// Codes answered in the error envelope.
-    errors: &'static [Code],
-    /// Needs `x-api-key` when the server has API keys.
-    keyed: bool,
-    /// When set, 503 also answers with the success body, for this reason (`/ready`: a load
-    /// balancer reads the body, not an error envelope).
-    unavailable: Option<&'static str>,
-}
-
-const GET_POST: &[HttpMethod] = &[HttpMethod::Get, HttpMethod::Post];
-const GET: &[HttpMethod] = &[HttpMethod::Get];
-const POST: &[HttpMethod] = &[HttpMethod::Post];
-const JSON: &str = "application/json";
-/// Stored files keep the content type they were uploaded or rendered with.
-const ANY: &str = "*/*";
-/// Every way a conversion can fail before or while rendering.
-const CONVERT_ERRORS: &[Code] = &[
-    Code::BadRequest,
-    Code::Unauthorized,
-    Code::Forbidden,
-    Code::NotFound,
-    Code::RequestTimeout,
-    Code::PayloadTooLarge,
-    Code::TooManyRequests,
-    Code::InvalidPassword,
-    Code::Damaged,
-    Code::ProfilesParsing,
-    Code::Timeout,
-    Code::InvalidIndexRange,
-    Code::InvalidPageRange,
-    Code::InvalidUrl,
-    Code::InsufficientStorage,
-];
-
-/// A keyed GET/POST endpoint taking lenient parameters `P` and answering JSON schema `ok`.
-fn api<P: IntoParams + ToSchema>(
-    path: &'static str,
-    tag: &'static str,
-    summary: &'static str,
-    ok: &'static str,
-    errors: &'static [Code],
-) -> Endpoint {
-    Endpoint {
-        path,
-        tag,
-        summary,
-        methods: GET_POST,
-        input: Input::Lenient {
-            query: query::<P>,
+impl Input {
+    /// Lenient parameters described by `P`.
+    pub(crate) fn lenient<P: IntoParams + ToSchema>() -> Self {
+        Input::Lenient {
+            query: || P::into_params(|| Some(ParameterIn::Query)),
             body: P::name,
-        },
-        ok: (JSON, Some(ok)),
-        errors,
-        keyed: true,
-        unavailable: None,
+        }
     }
-}
-
-/// A GET without parameters or key.
-fn open(
-    path: &'static str,
-    summary: &'static str,
-    ok: (&'static str, Option<&'static str>),
-) -> Endpoint {
-    Endpoint {
-        path,
-        tag: "Operations",
-        summary,
-        methods: GET,
-        input: Input::None,
-        ok,
-        errors: &[],
-        keyed: false,
-        unavailable: None,
-    }
-}
-
-fn endpoints() -> Vec<Endpoint> {
-    let convert = |path, summary| {
-        api::<ConvertParams>(path, "Convert", summary, "Conversion", CONVERT_ERRORS)
-    };
-    vec![
-        convert("/pdf/convert/to/png", "PDF pages to PNG images"),
-        convert("/pdf/convert/to/jpg", "PDF pages to JPEG images"),
-        convert("/pdf/convert/to/webp", "PDF pages to WebP images"),
-        convert("/pdf/convert/to/tiff", "PDF pages to one multi-page TIFF"),
-        convert(
-            "/pdf/convert/to/text",
-            "PDF text, pages separated by form feeds",
-        ),
-        convert(
-            "/pdf/convert/to/text-simple",
-            "PDF.co's plain-text variant: the same text as /pdf/convert/to/text",
-        ),
-        api::<InfoParams>(
-            "/pdf/info",
-            "Convert",
-            "Page count, metadata and page size",
-            "Info",
-            &[
-                Code::BadRequest,
-                Code::Unauthorized,
-                Code::Forbidden,
-                Code::NotFound,
-                Code::PayloadTooLarge,
-                Code::InvalidPassword,
-                Code::Damaged,
-                Code::InvalidUrl,
-            ],
-        ),
-        api::<PresignParams>(
-            "/file/upload/get-presigned-url",
-            "Files",
-            "A URL to PUT a file to, and the URL it will be served at",
-            "Presigned",
-            &[
-                Code::BadRequest,
-                Code::Unauthorized,
-                Code::InsufficientStorage,
-            ],
-        ),
-        Endpoint {
-            path: "/file/upload",
-            tag: "Files",
-            summary: "Upload a file in a multipart body",
-            methods: POST,
-            input: Input::Body {
-                schema: Some("MultipartUpload"),
-                media: &["multipart/form-data"],
-            },
-            ok: (JSON, Some("Uploaded")),
-            errors: &[
-                Code::BadRequest,
-                Code::Unauthorized,
-                Code::RequestTimeout,
-                Code::PayloadTooLarge,
-                Code::TooManyRequests,
-                Code::InsufficientStorage,
-            ],
-            keyed: true,
-            unavailable: None,
-        },
-        Endpoint {
-            path: "/file/upload/base64",
-            tag: "Files",
-            summary: "Upload a file given in base64",
-            methods: POST,
-            input: Input::Body {
-                schema: Some("Base64Upload"),
-                media: &[
-                    JSON,
-                    "application/x-www-form-urlencoded",
-                    "multipart/form-data",
-                ],
-            },
-            ok: (JSON, Some("Uploaded")),
-            errors: &[
-                Code::BadRequest,
-                Code::Unauthorized,
-                Code::RequestTimeout,
-                Code::PayloadTooLarge,
-                Code::TooManyRequests,
-                Code::InsufficientStorage,
-            ],
-            keyed: true,
-            unavailable: None,
-        },
-        api::<FetchParams>(
-            "/file/upload/url",
-            "Files",
-            "Copy a file from another server",
-            "Uploaded",
-            &[
-                Code::BadRequest,
-                Code::Unauthorized,
-                Code::Forbidden,
-                Code::NotFound,
-                Code::PayloadTooLarge,
-                Code::InvalidUrl,
-                Code::InsufficientStorage,
-            ],
-        ),
-        api::<FileParams>(
-            "/file/delete",
-            "Files",
-            "Delete a stored file",
-            "Envelope",
-            &[
-                Code::BadRequest,
-                Code::Unauthorized,
-                Code::NotFound,
-                Code::InvalidUrl,
-            ],
-        ),
-        api::<FileParams>(
-            "/file/hash",
-            "Files",
-            "SHA-256 of a stored file",
-            "Hashed",
-            &[
-                Code::BadRequest,
-                Code::Unauthorized,
-                Code::NotFound,
-                Code::InvalidUrl,
-            ],
-        ),
-        api::<JobParams>(
-            "/job/check",
-            "Jobs",
-            "The state of an async job",
-            "JobStatus",
-            &[Code::BadRequest, Code::Unauthorized],
-        ),
-        Endpoint {
-            path: "/account/credit/balance",
-            tag: "Operations",
-            summary: "Credits (a constant on a self-hosted server)",
-            methods: GET_POST,
-            input: Input::None,
-            ok: (JSON, Some("Envelope")),
-            errors: &[Code::Unauthorized],
-            keyed: true,
-            unavailable: None,
-        },
-        Endpoint {
-            tag: "Files",
-            errors: &[Code::NotFound],
-            ..open(
-                "/files/{token}/{name}",
-                "Download a stored file or result (a capability URL: no key)",
-                (ANY, None),
-            )
-        },
-        Endpoint {
-            path: "/file/upload/put/{token}/{name}",
-            tag: "Files",
-            summary: "A presigned upload URL: PUT the bytes once (raw or multipart); GET serves them",
-            methods: &[HttpMethod::Put, HttpMethod::Get],
-            input: Input::Body {
-                schema: None,
-                media: &["application/octet-stream", "multipart/form-data"],
-            },
-            ok: (ANY, None),
-            errors: &[
-                Code::BadRequest,
-                Code::Forbidden,
-                Code::NotFound,
-                Code::RequestTimeout,
-                Code::PayloadTooLarge,
-                Code::TooManyRequests,
-                Code::InsufficientStorage,
-            ],
-            keyed: false,
-            unavailable: None,
-        },
-        open("/health", "Liveness", (JSON, Some("Health"))),
-        Endpoint {
-            unavailable: Some("The store or the queue does not answer"),
-            ..open(
-                "/ready",
-                "Readiness: 200 when the store and the queue answer, else 503 with the same body",
-                (JSON, Some("Readiness")),
-            )
-        },
-        open(
-            "/metrics",
-            "Prometheus metrics (OpenMetrics text)",
-            ("application/openmetrics-text", None),
-        ),
-        open("/openapi.json", "This document", (JSON, None)),
-        open(
-            "/docs",
-            "This document, browsable (Swagger UI)",
-            ("text/html", None),
-        ),
-        Endpoint {
-            errors: &[Code::NotFound],
-            ..open(
-                "/docs/{file}",
-                "Swagger UI's scripts and styles",
-                (ANY, None),
-            )
-        },
-        open(
-            "/",
-            "The web page: convert a PDF in the browser",
-            ("text/html", None),
-        ),
-    ]
 }
 
 fn schema_ref(name: &str) -> Ref {
     Ref::from_schema_name(name)
 }
 
-fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
+fn operation(e: &Route, method: HttpMethod) -> Operation {
     let verb = match method {
         HttpMethod::Get => "get",
         HttpMethod::Post => "post",
@@ -603,7 +334,7 @@ fn operation(e: &Endpoint, method: HttpMethod) -> Operation {
     if !params.is_empty() {
         op = op.parameters(Some(params));
     }
-    if e.keyed {
+    if e.access == Access::Keyed {
         // Optional: the server may run without keys (the default).
         op = op
             .security(SecurityRequirement::default())
@@ -626,10 +357,14 @@ pub fn document() -> &'static OpenApi {
         let mut doc = Doc::openapi();
         doc.info.version = env!("CARGO_PKG_VERSION").to_string();
         let mut paths = utoipa::openapi::Paths::new();
-        for e in endpoints() {
-            let mut item = PathItem::new(e.methods[0].clone(), operation(&e, e.methods[0].clone()));
-            for m in &e.methods[1..] {
-                item.merge_operations(PathItem::new(m.clone(), operation(&e, m.clone())));
+        for e in table() {
+            let mut methods = e.methods().cloned();
+            let Some(first) = methods.next() else {
+                continue;
+            };
+            let mut item = PathItem::new(first.clone(), operation(&e, first));
+            for m in methods {
+                item.merge_operations(PathItem::new(m.clone(), operation(&e, m)));
             }
             paths.paths.insert(e.path.to_string(), item);
         }
@@ -688,7 +423,7 @@ mod tests {
     #[test]
     fn every_documented_parameter_is_known_to_the_parser() {
         let mut checked = 0;
-        for e in endpoints() {
+        for e in table() {
             if let Input::Lenient { query, .. } = e.input {
                 for p in query() {
                     assert!(

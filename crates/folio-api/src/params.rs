@@ -64,6 +64,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "linegrouping",
     "cache",
     "ocrmode",
+    "angle",
 ];
 
 impl Params {

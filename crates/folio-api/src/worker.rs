@@ -1,23 +1,12 @@
-//! Background loops: the async job workers and the expiry sweeper.
-//!
-//! A worker claims a job with a lease, renews it by heartbeat (reporting progress) while the
-//! conversion runs, and completes or fails it. Completion is guarded by the worker id, so a worker
-//! whose lease was taken over cannot overwrite the other run's result. Every loop watches the
-//! shutdown channel: on shutdown no new job is claimed; a job already rendering is given
-//! `grace` to finish, or is left `running` to be claimed again after restart.
+//! Background loops: the async job workers (their work is [`crate::queue`]'s) and the expiry
+//! sweeper. Every loop watches the shutdown channel.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use folio_jobs::{Job, now_millis};
-use folio_render::Code;
-use serde_json::json;
+use folio_jobs::now_millis;
 use tokio::sync::watch;
 
-use crate::service::conversion::{ConvertJob, Outcome, Progress, run};
-use crate::service::naming::{download_url, iso_time, job_tag};
-use crate::service::storage::discard_job_files;
+use crate::queue::work_loop;
 use crate::{ApiError, AppState};
 
 /// Start `state.config.workers` job workers and the sweeper; they stop when `shutdown` turns true.
@@ -36,157 +25,6 @@ pub fn spawn_all(
     let (state, rx) = (state.clone(), shutdown);
     handles.push(tokio::spawn(async move { sweep_loop(state, rx).await }));
     handles
-}
-
-async fn work_loop(state: AppState, worker: String, mut shutdown: watch::Receiver<bool>) {
-    let lease = state.config.job_lease;
-    // Nothing announces a lease running out (a dead node's job), so idle workers also look
-    // every half lease: a job is taken over at most 1.5 leases after its node died.
-    let idle_wait = (lease / 2).min(Duration::from_secs(5));
-    while !*shutdown.borrow() {
-        match state.jobs.claim(&worker, lease).await {
-            Ok(Some(job)) => process(&state, &worker, job).await,
-            Ok(None) => {
-                tokio::select! {
-                    _ = state.jobs.wait_for_work(idle_wait) => {}
-                    _ = shutdown.changed() => {}
-                }
-            }
-            Err(e) => {
-                tracing::error!(%e, worker, "claiming a job failed; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
-    }
-}
-
-async fn process(state: &AppState, worker: &str, job: Job) {
-    let id = job.id.clone();
-    tracing::info!(job = %job_tag(&id), worker, attempt = job.attempts, "job started");
-    let params = crate::service::secrets::merge(job.params.clone(), job.secrets.as_ref());
-    let params: ConvertJob = match serde_json::from_value(params) {
-        Ok(p) => p,
-        Err(e) => {
-            let message = format!("Unreadable job parameters: {e}");
-            if let Ok(true) = state
-                .jobs
-                .fail(&id, worker, Code::Internal.as_u16(), &message)
-                .await
-            {
-                discard_job_files(state, &id).await;
-            }
-            return;
-        }
-    };
-    let progress = Arc::new(Progress::default());
-    let cancel = Arc::new(AtomicBool::new(false));
-    let heartbeat = {
-        let (state, id, worker, progress, cancel) = (
-            state.clone(),
-            id.clone(),
-            worker.to_string(),
-            progress.clone(),
-            cancel.clone(),
-        );
-        tokio::spawn(async move {
-            let lease = state.config.job_lease;
-            loop {
-                tokio::time::sleep(lease / 3).await;
-                let (done, total) = (
-                    progress.done.load(Ordering::Relaxed),
-                    progress.total.load(Ordering::Relaxed),
-                );
-                match state.jobs.heartbeat(&id, &worker, lease, done, total).await {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        // Taken over or aborted: stop rendering for nothing.
-                        cancel.store(true, Ordering::Relaxed);
-                        return;
-                    }
-                    Err(e) => tracing::warn!(%e, job = %job_tag(&id), "heartbeat failed"),
-                }
-            }
-        })
-    };
-    let budget = state.config.job_timeout;
-    let result = match tokio::time::timeout(
-        budget,
-        run(state, &id, &params, progress.clone(), cancel.clone(), None),
-    )
-    .await
-    {
-        Ok(r) => r,
-        Err(_) => {
-            cancel.store(true, Ordering::Relaxed);
-            Err(ApiError::new(
-                Code::Timeout,
-                format!(
-                    "Timeout error: the job ran longer than its budget of {} s.",
-                    budget.as_secs()
-                ),
-            ))
-        }
-    };
-    heartbeat.abort();
-    let result = match result {
-        Ok(outcome) => result_json(state, &params, &outcome).await,
-        Err(e) => Err(e),
-    };
-    let outcome = if result.is_ok() { "success" } else { "failed" };
-    let finished = match result {
-        Ok(result) => {
-            tracing::info!(job = %job_tag(&id), pages = %result["pageCount"], ms = %result["duration"], "job succeeded");
-            state.jobs.complete(&id, worker, result).await
-        }
-        Err(e) => {
-            tracing::info!(job = %job_tag(&id), code = e.status.as_u16(), message = %e.message, "job failed");
-            state
-                .jobs
-                .fail(&id, worker, e.status.as_u16(), &e.message)
-                .await
-        }
-    };
-    match finished {
-        Ok(true) => {
-            // Only once the job is ours and over: a run that lost its lease must not delete the
-            // pages the new owner is writing under the same tokens.
-            if outcome == "failed" {
-                discard_job_files(state, &id).await;
-            }
-            state.metrics.job_finished(outcome);
-            if let Some(url) = params.callback.clone() {
-                crate::service::webhook::notify(state, url, id.clone());
-            }
-        }
-        Ok(false) => {
-            tracing::warn!(job = %job_tag(&id), worker, "job was taken over by another worker; result discarded")
-        }
-        Err(e) => {
-            tracing::error!(%e, job = %job_tag(&id), "recording the job's end failed; it will run again")
-        }
-    }
-}
-
-/// What `/job/check` reports of a finished job.
-async fn result_json(
-    state: &AppState,
-    params: &ConvertJob,
-    outcome: &Outcome,
-) -> Result<serde_json::Value, ApiError> {
-    let placeholder = params.placeholder.as_deref().unwrap_or_default();
-    let name = params.placeholder_name();
-    let mut result = json!({
-        "url": download_url(state, placeholder, &name, outcome.expires_at).await?,
-        "urls": outcome.urls,
-        "pageCount": outcome.page_count,
-        "duration": outcome.duration_ms,
-        "outputLinkValidTill": iso_time(outcome.expires_at),
-        "name": name,
-    });
-    if !outcome.warnings.is_empty() {
-        result["warnings"] = json!(outcome.warnings);
-    }
-    Ok(result)
 }
 
 /// Requeue jobs whose worker vanished, and delete expired jobs and files.

@@ -39,8 +39,9 @@ pub struct RenderJob {
     pub pages: String,
     pub options: RenderOptions,
     pub limits: Limits,
-    /// For TIFF: the local file the multi-page TIFF is written to (created by the caller).
-    pub tiff_path: Option<PathBuf>,
+    /// For outputs that are one file (a TIFF, a PDF): the local file it is written to (created
+    /// by the caller), so that a large result never crosses the pipe in one frame.
+    pub output_path: Option<PathBuf>,
     /// Render images (as `options` say) or extract text.
     #[serde(default)]
     pub kind: JobKind,
@@ -58,6 +59,11 @@ pub enum JobKind {
     Text,
     /// Page count, metadata and first page geometry ([`Event::Info`]); `pages` is ignored.
     Info,
+    /// The selected pages turned clockwise by `angle` degrees (a multiple of 90), written as a
+    /// new PDF to `output_path`. Rewriting a document parses all of it, so it runs here too.
+    Rotate {
+        angle: i64,
+    },
 }
 
 /// What `/pdf/info` reports about a document.
@@ -82,8 +88,8 @@ pub enum Event {
     Started { pages: Vec<usize> },
     /// One encoded page (PNG, JPEG, WebP).
     Page(PageImage),
-    /// Pages written into the TIFF so far.
-    TiffProgress(usize),
+    /// Pages written into the output file (TIFF, PDF) so far.
+    FileProgress(usize),
     /// The text of one page (text jobs), in selection order.
     Text(PageText),
     /// The answer of an info job (its only event).
@@ -184,6 +190,9 @@ pub fn execute(
             Err(stopped().into())
         };
     }
+    if let JobKind::Rotate { angle } = job.kind {
+        return rotate(job, pdf, angle, &mut emit);
+    }
     let doc = Document::open(pdf, &job.password, &job.limits)?;
     let pages = PageSpec::parse(&job.pages)?.resolve(doc.page_count(), job.limits.max_pages)?;
     if !emit(Event::Started {
@@ -202,11 +211,7 @@ pub fn execute(
         return Ok(());
     }
     if job.options.format == Format::Tiff {
-        let path = job
-            .tiff_path
-            .as_ref()
-            .ok_or_else(|| Failure::new(Code::Internal, "no output file given for the TIFF"))?;
-        let file = std::fs::File::create(path).map_err(folio_render::Error::from)?;
+        let file = output_file(job)?;
         let mut out = std::io::BufWriter::new(file);
         let mut listening = true;
         folio_render::convert_tiff(
@@ -219,7 +224,7 @@ pub fn execute(
                 for w in warnings {
                     listening = listening && emit(Event::Warning(w));
                 }
-                listening = listening && emit(Event::TiffProgress(n));
+                listening = listening && emit(Event::FileProgress(n));
             },
         )?;
         use std::io::Write;
@@ -242,6 +247,51 @@ pub fn execute(
         }
     })?;
     Ok(())
+}
+
+/// The file a one-file output is written to.
+fn output_file(job: &RenderJob) -> Result<std::fs::File, Failure> {
+    let path = job
+        .output_path
+        .as_ref()
+        .ok_or_else(|| Failure::new(Code::Internal, "no output file was given"))?;
+    Ok(std::fs::File::create(path).map_err(folio_render::Error::from)?)
+}
+
+/// [`JobKind::Rotate`]: the new PDF goes to the output file; progress reports every page done.
+fn rotate(
+    job: &RenderJob,
+    pdf: Vec<u8>,
+    angle: i64,
+    emit: &mut impl FnMut(Event) -> bool,
+) -> Result<(), Failure> {
+    let spec = PageSpec::parse(&job.pages)?;
+    if pdf.len() as u64 > job.limits.max_input_bytes {
+        return Err(folio_render::Error::LimitExceeded {
+            limit: folio_render::Limit::InputBytes,
+            message: format!(
+                "The document is {} bytes; the limit is {} bytes.",
+                pdf.len(),
+                job.limits.max_input_bytes
+            ),
+        }
+        .into());
+    }
+    let rotated = folio_pdf::rotate(&pdf, &job.password, &spec, job.limits.max_pages, angle)?;
+    drop(pdf);
+    use std::io::Write;
+    let mut file = output_file(job)?;
+    file.write_all(&rotated.pdf)
+        .and_then(|()| file.flush())
+        .map_err(folio_render::Error::from)?;
+    let listening = emit(Event::Started {
+        pages: (0..rotated.page_count).collect(),
+    }) && emit(Event::FileProgress(rotated.page_count));
+    if listening {
+        Ok(())
+    } else {
+        Err(folio_render::Error::Output("the conversion was stopped".into()).into())
+    }
 }
 
 fn document_info(pdf: Vec<u8>, job: &RenderJob) -> Result<DocumentInfo, Failure> {

@@ -267,7 +267,7 @@ impl Run {
         };
         match &result {
             Ok(Some(Event::Started { pages })) => self.pages = pages.clone(),
-            Ok(Some(Event::Page(_) | Event::TiffProgress(_) | Event::Text(_))) => {
+            Ok(Some(Event::Page(_) | Event::FileProgress(_) | Event::Text(_))) => {
                 self.next_seq += 1
             }
             Ok(Some(Event::Info(_) | Event::Warning(_))) => {}
@@ -314,7 +314,7 @@ impl Run {
                 warnings: Vec::new(),
             }))),
             Ok((Frame::Warning { message }, _)) => Ok(Some(Event::Warning(message))),
-            Ok((Frame::TiffProgress { done }, _)) => Ok(Some(Event::TiffProgress(done))),
+            Ok((Frame::FileProgress { done }, _)) => Ok(Some(Event::FileProgress(done))),
             Ok((Frame::Text { seq, page }, data)) => Ok(Some(Event::Text(PageText {
                 seq,
                 page,

@@ -34,7 +34,7 @@ pub enum Frame {
         width: u32,
         height: u32,
     },
-    TiffProgress {
+    FileProgress {
         done: usize,
     },
     /// The payload is the page's text, UTF-8.

@@ -66,8 +66,8 @@ pub fn worker_main(options: WorkerOptions) -> i32 {
                     },
                     &img.data,
                 ),
-                Event::TiffProgress(done) => {
-                    write_frame(&mut output, &Frame::TiffProgress { done }, &[])
+                Event::FileProgress(done) => {
+                    write_frame(&mut output, &Frame::FileProgress { done }, &[])
                 }
                 Event::Text(t) => write_frame(
                     &mut output,

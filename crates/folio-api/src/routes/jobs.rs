@@ -4,12 +4,12 @@ use axum::extract::State;
 use axum::response::Response;
 
 use crate::answers::ok;
-use crate::extract::P;
 use crate::ops::tag_job;
+use crate::params::Params;
 use crate::service::status::job_status;
 use crate::{ApiError, AppState};
 
-pub async fn check(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+pub async fn check(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let id = p
         .get("jobid")
         .ok_or_else(|| ApiError::bad_request("Bad request. The 'jobid' parameter is required."))?

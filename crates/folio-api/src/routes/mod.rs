@@ -1,99 +1,66 @@
-//! The route table. Paths here are the normalised ones (lower case, no `/v1`, no trailing slash).
+//! The HTTP surface: the route table ([`table`]) and the router built from it. Paths are the
+//! normalised ones (lower case, no `/v1`, no trailing slash). Handlers are thin: operations go
+//! to [`crate::queue`], files and uploads to [`crate::service`].
 
-mod convert;
+mod account;
 mod files;
 mod jobs;
-mod misc;
-mod ops;
+mod page;
+mod probes;
+pub(crate) mod table;
 mod upload;
 
-pub(crate) use misc::CREDITS;
+pub(crate) use account::CREDITS;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::MethodRouter;
 use folio_render::Code;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use utoipa::openapi::path::HttpMethod;
 
 use crate::extract::{normalize_path, require_api_key};
 use crate::{ApiError, AppState};
+use table::{Access, Route};
 
-/// Routes behind the API key (when keys are configured; capability URLs and the web page are
-/// let through by [`require_api_key`]). Conversion and info endpoints answer GET and POST (and
-/// HEAD, through GET), as PDF.co's do.
-fn keyed_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![
-        (
-            "/file/upload/get-presigned-url",
-            get(upload::presigned).post(upload::presigned),
-        ),
-        ("/file/upload", post(upload::multipart)),
-        ("/file/upload/base64", post(upload::base64)),
-        (
-            "/file/upload/url",
-            get(upload::from_url).post(upload::from_url),
-        ),
-        ("/file/delete", get(files::delete).post(files::delete)),
-        ("/file/hash", get(files::hash).post(files::hash)),
-        ("/pdf/convert/to/png", get(convert::png).post(convert::png)),
-        ("/pdf/convert/to/jpg", get(convert::jpg).post(convert::jpg)),
-        (
-            "/pdf/convert/to/webp",
-            get(convert::webp).post(convert::webp),
-        ),
-        (
-            "/pdf/convert/to/tiff",
-            get(convert::tiff).post(convert::tiff),
-        ),
-        (
-            "/pdf/convert/to/text",
-            get(convert::text).post(convert::text),
-        ),
-        (
-            "/pdf/convert/to/text-simple",
-            get(convert::text).post(convert::text),
-        ),
-        ("/pdf/info", get(misc::info).post(misc::info)),
-        ("/job/check", get(jobs::check).post(jobs::check)),
-        (
-            "/account/credit/balance",
-            get(misc::balance).post(misc::balance),
-        ),
-        ("/", get(misc::index)),
-        ("/files/{token}/{name}", get(files::download)),
-        (
-            "/file/upload/put/{token}/{name}",
-            put(upload::put).get(files::download),
-        ),
-    ]
+/// What a documented method is to the router.
+fn filter(method: &HttpMethod) -> axum::routing::MethodFilter {
+    use axum::routing::MethodFilter as F;
+    match method {
+        HttpMethod::Get => F::GET,
+        HttpMethod::Post => F::POST,
+        HttpMethod::Put => F::PUT,
+        HttpMethod::Delete => F::DELETE,
+        HttpMethod::Patch => F::PATCH,
+        HttpMethod::Head => F::HEAD,
+        HttpMethod::Options => F::OPTIONS,
+        HttpMethod::Trace => F::TRACE,
+    }
 }
 
-/// Routes that never need a key: load balancers, scrapers and readers of the docs call them.
-fn open_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![
-        ("/health", get(ops::health)),
-        ("/ready", get(ops::ready)),
-        ("/metrics", get(ops::metrics)),
-        ("/openapi.json", get(crate::openapi::json)),
-        ("/docs", get(crate::openapi::docs_page)),
-        ("/docs/{file}", get(crate::openapi::docs_file)),
-    ]
-}
-
-/// Every path the router serves; the OpenAPI test checks each is documented.
-pub fn paths() -> Vec<&'static str> {
-    keyed_routes()
-        .into_iter()
-        .chain(open_routes())
-        .map(|(path, _)| path)
-        .collect()
-}
-
-/// A router serving `table`'s rows.
-fn serve(table: Vec<(&'static str, MethodRouter<AppState>)>) -> Router<AppState> {
-    table
-        .into_iter()
-        .fold(Router::new(), |r, (path, handler)| r.route(path, handler))
+/// One row's methods, with the request layers its access calls for. Layers added later wrap
+/// those added earlier, so the key check comes first: a HEAD without a key is refused.
+fn serve(route: &Route, state: &AppState) -> MethodRouter<AppState> {
+    let mut router = route
+        .handlers
+        .iter()
+        .fold(MethodRouter::new(), |r, (method, handler)| {
+            r.merge(handler(filter(method)))
+        });
+    if route.access != Access::Open {
+        router = router
+            .route_layer(axum::middleware::from_fn(crate::headers::head_without_work))
+            .route_layer(axum::middleware::from_fn(
+                crate::headers::refuse_fetch_loops,
+            ));
+    }
+    if route.access == Access::Keyed {
+        router = router.route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_api_key,
+        ));
+    }
+    router
 }
 
 /// Which web pages may call the API from a browser: any (`*`), the origins listed, or none.
@@ -113,22 +80,16 @@ fn cors(origins: &[String]) -> CorsLayer {
 }
 
 pub fn router(state: AppState) -> Router {
-    let api = serve(keyed_routes())
+    let api = table::table()
+        .iter()
+        .fold(Router::new(), |r, route| {
+            r.route(route.path, serve(route, &state))
+        })
         .fallback(|| async {
             ApiError::not_found(
                 "Not found: no such API endpoint. See the API documentation for the list.",
             )
         })
-        // Inside the key check (route layers added later wrap those added earlier): a HEAD
-        // without a key is still refused.
-        .route_layer(axum::middleware::from_fn(crate::headers::head_without_work))
-        .route_layer(axum::middleware::from_fn(crate::headers::refuse_fetch_loops))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            require_api_key,
-        ))
-        // After the key layer, so that it does not apply to them.
-        .merge(serve(open_routes()))
         .method_not_allowed_fallback(|method: axum::http::Method| async move {
             ApiError::new(
                 Code::MethodNotAllowed,

@@ -5,17 +5,19 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use bytes::Bytes;
-use folio_jobs::{FileRecord, FileState, now_millis};
+use folio_jobs::{FileRecord, now_millis};
 use folio_render::Code;
 
 use crate::answers::{Envelope, Presigned, Uploaded, ok};
 use crate::body::Blob;
-use crate::extract::{P, read_body};
+use crate::extract::read_body;
+use crate::params::Params;
 use crate::params::multipart_boundary;
-use crate::service::conversion::expiration;
+use crate::service::files;
 use crate::service::input::{content_type_for, load, store_upload};
 use crate::service::naming::{download_url, file_record, new_token, sanitize_name, upload_url};
 use crate::service::storage::check_upload;
+use crate::service::task::expiration;
 use crate::{ApiError, AppState};
 
 /// Standard base64 that does not insist on `=` padding (clients strip it).
@@ -45,7 +47,7 @@ async fn uploaded(
 /// With an S3 store `presignedUrl` is the bucket's own presigned PUT URL, as with PDF.co: the
 /// bytes bypass Folio, and the file becomes ready when first read and found in the bucket. Unlike
 /// Folio's own upload URL it is not single-use: S3 accepts PUTs to it until it expires.
-pub async fn presigned(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+pub async fn presigned(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let name = sanitize_name(p.get("name").unwrap_or("file.pdf"), "file.pdf");
     let content_type = p
         .get("contenttype")
@@ -90,17 +92,7 @@ pub async fn put(
     Path((token, _name)): Path<(String, String)>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let now = now_millis();
-    let rec = state.files.get_file(&token, now).await?.ok_or_else(|| {
-        ApiError::not_found("This upload URL is unknown or has expired: request a new one with /file/upload/get-presigned-url.")
-    })?;
-    refuse_result(&rec)?;
-    if rec.state != FileState::Pending {
-        return Err(ApiError::new(
-            Code::Forbidden,
-            "This upload URL has already been used: request a new one.",
-        ));
-    }
+    let rec = files::pending_upload(&state, &token).await?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -124,42 +116,8 @@ pub async fn put(
     } else {
         body
     };
-    // Reserve the URL before writing, so that of racing uploads exactly one is stored.
-    if !state.files.begin_upload(&token, now_millis()).await? {
-        return Err(ApiError::new(
-            Code::Forbidden,
-            "This upload URL has already been used: request a new one.",
-        ));
-    }
-    let size = data.len();
-    let _admitted = match check_upload(&state, Some(size)).await {
-        Ok(admitted) => admitted,
-        Err(e) => {
-            let _ = state.files.abort_upload(&token).await;
-            return Err(e);
-        }
-    };
-    if let Err(e) = data.store(state.store.as_ref(), &rec.key).await {
-        let _ = state.files.abort_upload(&token).await;
-        return Err(e.into());
-    }
-    state
-        .files
-        .mark_uploaded(&token, size, now_millis())
-        .await?;
+    files::complete_upload(&state, &rec, data).await?;
     Ok((axum::http::StatusCode::OK, "").into_response())
-}
-
-/// A job's result shares the `/files/<token>/…` form of uploads, but its token only downloads:
-/// writing through it would forge the result.
-fn refuse_result(rec: &FileRecord) -> Result<(), ApiError> {
-    match rec.job_id {
-        Some(_) => Err(ApiError::new(
-            Code::Forbidden,
-            "This is a conversion result's URL, not an upload URL: results cannot be written. Request an upload URL with /file/upload/get-presigned-url.",
-        )),
-        None => Ok(()),
-    }
 }
 
 /// The body size a request announces, if it does.
@@ -173,7 +131,7 @@ fn content_length(req: &Request) -> Option<u64> {
 }
 
 /// `POST /file/upload` with a multipart `file`.
-pub async fn multipart(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+pub async fn multipart(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let file = p.file.clone().ok_or_else(|| {
         ApiError::bad_request(
             "Bad request. Send the file as a multipart/form-data field named 'file'.",
@@ -187,7 +145,7 @@ pub async fn multipart(State(state): State<AppState>, P(p): P) -> Result<Respons
 }
 
 /// `POST /file/upload/base64` with `file` = base64 or a `data:…;base64,…` URI.
-pub async fn base64(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+pub async fn base64(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let raw = p.get("file").ok_or_else(|| {
         ApiError::bad_request(
             "Bad request. The 'file' parameter must hold the file as base64 (or a data: URI).",
@@ -212,7 +170,7 @@ fn decode_base64_file(raw: &str) -> Result<Vec<u8>, ApiError> {
 }
 
 /// `POST /file/upload/url` with `url` (and `name`): fetch another server's file into storage.
-pub async fn from_url(State(state): State<AppState>, P(p): P) -> Result<Response, ApiError> {
+pub async fn from_url(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let (source, source_name) = crate::service::input::source_from_params(&state, &p).await?;
     let data = load(&state, &source).await?.into_blob(&state).await?;
     let name = sanitize_name(p.get("name").unwrap_or(&source_name), "file.pdf");

@@ -1,11 +1,14 @@
-//! One PDF → images (or text) conversion, the same for a synchronous request and an async job.
+//! Running one [`Task`]: the same for a synchronous request and an async job, whatever the
+//! operation. Every operation parses the untrusted document in the render sandbox (worker
+//! processes under the page time budget and the memory ceiling), under a render slot.
 //!
-//! Pages are written to the store as they are rendered, under tokens derived from a random seed
-//! kept with the job ([`ConvertJob::result_token`]), so a job that runs again after a crash
+//! Results are written to the store as they are produced, under tokens derived from a random
+//! seed kept with the job ([`Task::result_token`]), so a job that runs again after a crash
 //! overwrites the same keys and hands out the same URLs: running twice cannot produce two
-//! different results. The job id (logged, answered) and one page's URL reveal no other's. An async job's placeholder
-//! file (the `url` answered at once) is written last, so it exists only for a complete result.
-//! Text is one file, like a TIFF: the pages' text joined by form feeds.
+//! different results. The job id (logged, answered) and one page's URL reveal no other's. An
+//! async job's placeholder file (the `url` answered at once) is written last, so it exists only
+//! for a complete result. Text is one file, like a TIFF or a PDF: the pages' text joined by form
+//! feeds.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -13,67 +16,15 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use folio_jobs::{RepoError, now_millis};
-use folio_render::{Code, ColorMode, Format, PageSpec, RenderOptions, Resolution};
-use folio_sandbox::{Event, JobKind, RenderJob};
+use folio_render::{Code, ColorMode, Format, RenderOptions, Resolution};
+use folio_sandbox::{DocumentInfo, Event, JobKind, RenderJob};
 use serde::{Deserialize, Serialize};
 
-use super::input::{Source, load, source_from_params};
-use super::naming::{download_url, file_key, file_record, new_token, sanitize_name, stem};
+use super::input::load;
+use super::naming::{download_url, file_key, file_record};
 use super::storage::OutputBudget;
-use crate::params::Params;
+use super::task::{Operation, Task};
 use crate::{ApiError, AppState};
-use sha2::Digest;
-
-/// Everything a conversion needs; stored as an async job's parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConvertJob {
-    pub source: Source,
-    /// `png`, `jpg`, `webp`, `tiff` or `txt`.
-    pub format: String,
-    pub pages: String,
-    pub password: String,
-    /// Base name of the results (no extension).
-    pub name: String,
-    /// `rgb`, `gray` or `bw`.
-    pub color: String,
-    pub dpi: f32,
-    pub jpeg_quality: u8,
-    pub expiration_minutes: u64,
-    /// Token of the async placeholder file, filled when the job succeeds.
-    pub placeholder: Option<String>,
-    /// Where to POST the job's final state (async jobs only).
-    #[serde(default)]
-    pub callback: Option<String>,
-    /// Text only: answer the text itself (`body`) instead of a URL; async jobs still store it.
-    #[serde(default)]
-    pub inline: bool,
-    /// Random, kept with the job: result tokens derive from it, so a re-run after a crash lands
-    /// on the same URLs while neither the job id nor one page's URL tells another page's.
-    #[serde(default)]
-    pub result_seed: String,
-}
-
-/// What a conversion produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    Image(Format),
-    /// The pages' text, separated by form feeds, in one `.txt`.
-    Text,
-}
-
-impl Output {
-    fn extension(self) -> &'static str {
-        match self {
-            Output::Image(f) => f.extension(),
-            Output::Text => "txt",
-        }
-    }
-
-    /// One file for the whole document (TIFF, text) rather than one per page.
-    pub fn single_file(self) -> bool {
-        matches!(self, Output::Image(Format::Tiff) | Output::Text)
-    }
-}
 
 /// Pages done / total (shared with the heartbeat that reports it), and warnings so far.
 #[derive(Debug, Default)]
@@ -84,19 +35,53 @@ pub struct Progress {
     pub warnings: std::sync::Mutex<Vec<String>>,
 }
 
-/// A finished conversion.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What an operation produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Produced {
+    /// Stored files: one per page (PNG, JPEG, WebP), or the single TIFF, text, PDF or data file.
+    Files(Vec<String>),
+    /// Text answered inline (a synchronous `inline=true` text request): nothing stored.
+    Text(String),
+    /// A document's information; for an async job also stored as JSON at the placeholder.
+    Info(Box<DocumentInfo>),
+}
+
+/// A finished operation.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    /// One URL per page (PNG, JPEG, WebP), the single TIFF or text file, none for inline text.
-    pub urls: Vec<String>,
-    /// Inline text (a synchronous `inline=true` text request).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
+    pub produced: Produced,
     pub page_count: usize,
     pub duration_ms: u64,
     pub expires_at: i64,
     /// What pages could not show (glyphs no installed font has, text without Unicode); the
-    /// conversion succeeded nonetheless. At most [`MAX_WARNINGS`].
+    /// operation succeeded nonetheless. At most [`MAX_WARNINGS`].
+    pub warnings: Vec<String>,
+}
+
+impl Produced {
+    /// The stored files' URLs (none for inline answers).
+    pub fn urls(&self) -> &[String] {
+        match self {
+            Produced::Files(urls) => urls,
+            Produced::Text(_) | Produced::Info(_) => &[],
+        }
+    }
+}
+
+/// A finished async job's result, as the worker records it and `/job/check` reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobResult {
+    /// The placeholder: the single result file, or a JSON file listing the page URLs.
+    pub url: String,
+    /// Every result file's URL.
+    pub urls: Vec<String>,
+    pub page_count: u64,
+    /// Milliseconds.
+    pub duration: u64,
+    /// ISO-8601 UTC.
+    pub output_link_valid_till: String,
+    pub name: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
@@ -114,98 +99,16 @@ fn warn(progress: &Progress, w: String) {
     }
 }
 
-impl ConvertJob {
-    /// Read and check a conversion request's parameters (before any input is fetched).
-    pub async fn from_params(
-        state: &AppState,
-        output: Output,
-        p: &Params,
-    ) -> Result<Self, ApiError> {
-        let pages = p.get("pages").unwrap_or("").to_string();
-        PageSpec::parse(&pages)?;
-        let profiles = Profiles::parse(p.get("profiles"))?;
-        let expiration_minutes = expiration(state, p)?;
-        let (source, source_name) = source_from_params(state, p).await?;
-        let name = match p.get("name") {
-            Some(n) => stem(&sanitize_name(n, "result")).to_string(),
-            None => stem(&source_name).to_string(),
-        };
-        let cfg = &state.config;
-        Ok(Self {
-            source,
-            format: output.extension().to_string(),
-            pages,
-            password: p.get("password").unwrap_or("").to_string(),
-            name,
-            color: profiles.color.unwrap_or("rgb").to_string(),
-            dpi: profiles.dpi.unwrap_or(cfg.default_dpi),
-            jpeg_quality: profiles.jpeg_quality.unwrap_or(85),
-            expiration_minutes,
-            placeholder: None,
-            callback: p
-                .get("callback")
-                .map(|c| super::webhook::parse_callback(state, c))
-                .transpose()?,
-            inline: p.bool("inline", false)?,
-            result_seed: new_token(),
-        })
-    }
-
-    /// The token of result `seq` (a page, or 0 for a single file): the first 128 bits of
-    /// SHA-256 over the seed, the job id and the number.
-    pub fn result_token(&self, job_id: &str, seq: usize) -> String {
-        let digest = sha2::Sha256::digest(format!("{}:{job_id}:{seq}", self.result_seed));
-        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    pub fn output(&self) -> Output {
-        match self.format.as_str() {
-            "txt" => Output::Text,
-            f => Output::Image(f.parse().unwrap_or(Format::Png)),
-        }
-    }
-
-    /// File name of page `page` (0-based) or of the single file (TIFF, text).
-    pub fn file_name(&self, page: Option<usize>) -> String {
-        let ext = self.output().extension();
-        match page {
-            Some(p) => format!("{}-{p}.{ext}", self.name),
-            None => format!("{}.{ext}", self.name),
-        }
-    }
-
-    /// Name of the async placeholder: the URL list (`.json`) or the single file itself.
-    pub fn placeholder_name(&self) -> String {
-        if self.output().single_file() {
-            self.file_name(None)
-        } else {
-            format!("{}.json", self.name)
-        }
-    }
-}
-
-/// `expiration` in minutes, within the configured bounds.
-pub fn expiration(state: &AppState, p: &Params) -> Result<u64, ApiError> {
-    let cfg = &state.config;
-    match p.int("expiration")? {
-        None => Ok(cfg.default_expiration_minutes),
-        Some(m) if m >= 1 => Ok((m as u64).min(cfg.max_expiration_minutes)),
-        Some(m) => Err(ApiError::bad_request(format!(
-            "Invalid 'expiration' {m}: give a number of minutes ≥ 1."
-        ))),
-    }
-}
-
 /// The rendering options of `profiles` (lenient JSON: quotes, comments, flat or wrapped).
 #[derive(Debug, Default, PartialEq)]
-struct Profiles {
-    jpeg_quality: Option<u8>,
-    color: Option<&'static str>,
-    dpi: Option<f32>,
+pub(crate) struct Profiles {
+    pub jpeg_quality: Option<u8>,
+    pub color: Option<ColorMode>,
+    pub dpi: Option<f32>,
 }
 
 impl Profiles {
-    fn parse(text: Option<&str>) -> Result<Self, ApiError> {
+    pub(crate) fn parse(text: Option<&str>) -> Result<Self, ApiError> {
         let Some(text) = text else {
             return Ok(Self::default());
         };
@@ -242,9 +145,9 @@ impl Profiles {
                 "imagebitsperpixel" => {
                     let s = v.as_str().unwrap_or("").to_ascii_uppercase();
                     out.color = Some(match s.as_str() {
-                        "BPP1" => "bw",
-                        "BPP8" => "gray",
-                        "BPP24" | "BPP32" => "rgb",
+                        "BPP1" => ColorMode::Bw,
+                        "BPP8" => ColorMode::Gray,
+                        "BPP24" | "BPP32" => ColorMode::Rgb,
                         _ => {
                             return Err(ApiError::new(
                                 Code::ProfilesParsing,
@@ -357,26 +260,26 @@ fn collect_props(v: &serde_json::Value, out: &mut serde_json::Map<String, serde_
     }
 }
 
-/// Run a conversion: load the input, render every selected page into the store, write the
-/// placeholder (async) and return the URLs. `cancel` stops it between pages.
+/// Run a task: load the input, run its operation into the store, write the placeholder (async)
+/// and say what was produced. `cancel` stops it between pages.
 ///
 /// The input is fetched *before* a render slot is taken, so a slow remote server holds only its
 /// own request, not one of the few slots every conversion needs. With a `deadline` (synchronous
 /// requests) a slot not free by then answers 429 (nothing was started: the client may retry),
-/// and a conversion still running then is stopped and answers 445.
+/// and an operation still running then is stopped and answers 445.
 pub async fn run(
     state: &AppState,
     job_id: &str,
-    job: &ConvertJob,
+    task: &Task,
     progress: Arc<Progress>,
     cancel: Arc<AtomicBool>,
     deadline: Option<tokio::time::Instant>,
 ) -> Result<Outcome, ApiError> {
     let started = Instant::now();
-    let input = load(state, &job.source).await?;
+    let input = load(state, &task.source).await?;
     let _slot = render_slot(state, deadline).await?;
-    let work = convert_loaded(state, job_id, job, input, &progress, &cancel);
-    let (urls, body, page_count, expires_at, warnings) = match deadline {
+    let work = run_loaded(state, job_id, task, input, &progress, &cancel);
+    let (produced, page_count, expires_at, warnings) = match deadline {
         None => work.await?,
         Some(at) => match tokio::time::timeout_at(at, work).await {
             Ok(result) => result?,
@@ -393,8 +296,7 @@ pub async fn run(
         },
     };
     Ok(Outcome {
-        urls,
-        body,
+        produced,
         page_count,
         duration_ms: started.elapsed().as_millis() as u64,
         expires_at,
@@ -402,55 +304,57 @@ pub async fn run(
     })
 }
 
-/// What [`convert_loaded`] produced: URLs, inline text, pages, expiry, warnings.
-type Converted = (Vec<String>, Option<String>, usize, i64, Vec<String>);
+/// What [`run_loaded`] produced: the product, pages, expiry, warnings.
+type Ran = (Produced, usize, i64, Vec<String>);
 
-/// The conversion proper, once the input is here and a render slot is held.
-async fn convert_loaded(
+/// The operation proper, once the input is here and a render slot is held.
+async fn run_loaded(
     state: &AppState,
     job_id: &str,
-    job: &ConvertJob,
+    task: &Task,
     input: super::input::Input,
     progress: &Progress,
     cancel: &AtomicBool,
-) -> Result<Converted, ApiError> {
+) -> Result<Ran, ApiError> {
     let bytes = input.into_vec(state).await?;
-    let expires_at = now_millis() + job.expiration_minutes as i64 * 60_000;
+    let expires_at = now_millis() + task.expiration_minutes as i64 * 60_000;
     let rendering = Instant::now();
-    let (urls, body) = match job.output() {
-        Output::Text => {
-            text_into_store(state, job_id, job, bytes, expires_at, progress, cancel).await?
+    let out = Output {
+        state,
+        job_id,
+        task,
+        expires_at,
+    };
+    let produced = match &task.operation {
+        Operation::Render { format, .. } if *format != Format::Tiff => {
+            Produced::Files(out.pages(bytes, progress, cancel).await?)
         }
-        Output::Image(_) => (
-            render_into_store(state, job_id, job, bytes, expires_at, progress, cancel).await?,
-            None,
-        ),
+        Operation::Render { .. } | Operation::Rotate { .. } => {
+            Produced::Files(vec![out.one_file(bytes, progress, cancel).await?])
+        }
+        Operation::Text => out.text(bytes, progress, cancel).await?,
+        Operation::Info => out.info(bytes).await?,
     };
     let warnings =
         std::mem::take(&mut *progress.warnings.lock().unwrap_or_else(|e| e.into_inner()));
-    let render_time = rendering.elapsed();
-    let page_count = if job.output().single_file() {
-        progress.total.load(Ordering::Relaxed) as usize
-    } else {
-        urls.len()
+    let page_count = match &produced {
+        Produced::Info(info) => info.page_count,
+        Produced::Files(urls) if !task.operation.single_file() => urls.len(),
+        _ => progress.total.load(Ordering::Relaxed) as usize,
     };
     state
         .metrics
-        .conversion(page_count, render_time, warnings.len());
+        .conversion(page_count, rendering.elapsed(), warnings.len());
     for w in &warnings {
         tracing::warn!(job = %super::naming::job_tag(job_id), "{w}");
     }
-    if let Some(token) = &job.placeholder
-        && !job.output().single_file()
+    if let Some(token) = &task.placeholder
+        && !task.operation.single_file()
     {
-        let body = Bytes::from(serde_json::to_vec(&urls).unwrap_or_default());
-        state.store.put(&file_key(token), body.clone()).await?;
-        state
-            .files
-            .mark_result_stored(token, body.len() as u64, now_millis())
-            .await?;
+        let list = Bytes::from(serde_json::to_vec(produced.urls()).unwrap_or_default());
+        out.complete_placeholder(token, list).await?;
     }
-    Ok((urls, body, page_count, expires_at, warnings))
+    Ok((produced, page_count, expires_at, warnings))
 }
 
 /// One of the `--max-concurrent-renders` slots. Async workers (a bounded number) wait for one;
@@ -511,145 +415,228 @@ fn scopeguard(f: impl FnOnce()) -> impl Drop {
     Guard(Some(f))
 }
 
-/// Render in the sandbox (worker processes under a page time budget) and store each page as it
-/// arrives. Dropping this future, or `cancel`, stops the renderer.
-async fn render_into_store(
-    state: &AppState,
-    job_id: &str,
-    job: &ConvertJob,
-    bytes: Vec<u8>,
+/// Where one task's results go: the store, under the task's tokens, recorded and expiring
+/// together.
+struct Output<'a> {
+    state: &'a AppState,
+    job_id: &'a str,
+    task: &'a Task,
     expires_at: i64,
-    progress: &Progress,
-    cancel: &AtomicBool,
-) -> Result<Vec<String>, ApiError> {
-    let cfg = &state.config;
-    let Output::Image(format) = job.output() else {
-        return Err(ApiError::new(Code::Internal, "not an image conversion"));
-    };
-    let tiff = match format {
-        // In the spool, so that a crash's leftover is swept with the others.
-        Format::Tiff => Some(
-            tempfile::Builder::new()
-                .prefix("spool-tiff-")
-                .tempfile_in(state.spool.dir())
-                .map_err(|e| ApiError::internal("temporary file", e))?,
-        ),
-        _ => None,
-    };
-    let render_job = RenderJob {
-        password: job.password.clone(),
-        pages: job.pages.clone(),
-        options: RenderOptions {
-            format,
-            color: match job.color.as_str() {
-                "gray" => ColorMode::Gray,
-                "bw" => ColorMode::Bw,
-                _ => ColorMode::Rgb,
+}
+
+impl Output<'_> {
+    /// The job for the sandbox: the task's password and pages, the server's limits.
+    fn sandbox_job(&self, kind: JobKind, output_path: Option<std::path::PathBuf>) -> RenderJob {
+        let cfg = &self.state.config;
+        let options = match &self.task.operation {
+            Operation::Render {
+                format,
+                color,
+                dpi,
+                jpeg_quality,
+            } => RenderOptions {
+                format: *format,
+                color: *color,
+                resolution: Resolution::Dpi(*dpi),
+                jpeg_quality: *jpeg_quality,
+                threads: cfg.render_threads,
             },
-            resolution: Resolution::Dpi(job.dpi),
-            jpeg_quality: job.jpeg_quality,
-            threads: cfg.render_threads,
-        },
-        limits: cfg.limits,
-        tiff_path: tiff.as_ref().map(|t| t.path().to_path_buf()),
-        kind: JobKind::Render,
-    };
-    let mut run = state.renderer.start(render_job, bytes).await?;
-    let mut urls = Vec::new();
-    let mut budget = OutputBudget::new(state);
-    while let Some(event) = next_event(&mut run, cancel, progress).await? {
-        match event {
-            Event::Page(img) => {
-                let (token, name) = (
-                    job.result_token(job_id, img.seq),
-                    job.file_name(Some(img.page)),
-                );
-                let size = img.data.len() as u64;
-                budget.admit(state, size).await?;
-                state
-                    .store
-                    .put(&file_key(&token), Bytes::from(img.data))
-                    .await?;
-                record(state, job_id, expires_at, &token, &name, size).await?;
-                urls.push(download_url(state, &token, &name, expires_at).await?);
-                progress.done.fetch_add(1, Ordering::Relaxed);
-            }
-            Event::TiffProgress(n) => {
-                progress.done.store(n as u32, Ordering::Relaxed);
-                if let Some(tmp) = &tiff {
-                    budget.admit_total(state, file_size(tmp.path())).await?;
-                }
-            }
-            Event::Warning(w) => warn(progress, w),
-            Event::Started { .. } | Event::Text(_) | Event::Info(_) => {}
+            _ => RenderOptions::default(),
+        };
+        RenderJob {
+            password: self.task.password.clone(),
+            pages: self.task.pages.as_str().to_string(),
+            options,
+            limits: cfg.limits,
+            output_path,
+            kind,
         }
     }
-    if let Some(tmp) = tiff {
-        let token = single_file_token(job_id, job);
+
+    /// Page images, one file each, stored as they arrive. Dropping this future, or `cancel`,
+    /// stops the renderer.
+    async fn pages(
+        &self,
+        bytes: Vec<u8>,
+        progress: &Progress,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<String>, ApiError> {
+        let state = self.state;
+        let job = self.sandbox_job(JobKind::Render, None);
+        let mut run = state.renderer.start(job, bytes).await?;
+        let mut urls = Vec::new();
+        let mut budget = OutputBudget::new(state);
+        while let Some(event) = next_event(&mut run, cancel, progress).await? {
+            match event {
+                Event::Page(img) => {
+                    let (token, name) = (
+                        self.task.result_token(self.job_id, img.seq),
+                        self.task.file_name(Some(img.page)),
+                    );
+                    let size = img.data.len() as u64;
+                    budget.admit(state, size).await?;
+                    state
+                        .store
+                        .put(&file_key(&token), Bytes::from(img.data))
+                        .await?;
+                    self.record(&token, &name, size).await?;
+                    urls.push(download_url(state, &token, &name, self.expires_at).await?);
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                }
+                Event::Warning(w) => warn(progress, w),
+                _ => {}
+            }
+        }
+        Ok(urls)
+    }
+
+    /// An output that is one file written by the sandbox (a TIFF, a PDF): into a spool file
+    /// (swept with the others after a crash), watched against the output budget as it grows,
+    /// then stored whole.
+    async fn one_file(
+        &self,
+        bytes: Vec<u8>,
+        progress: &Progress,
+        cancel: &AtomicBool,
+    ) -> Result<String, ApiError> {
+        let state = self.state;
+        let tmp = tempfile::Builder::new()
+            .prefix("spool-out-")
+            .tempfile_in(state.spool.dir())
+            .map_err(|e| ApiError::internal("temporary file", e))?;
+        let kind = match self.task.operation {
+            Operation::Rotate { angle } => JobKind::Rotate { angle },
+            _ => JobKind::Render,
+        };
+        let job = self.sandbox_job(kind, Some(tmp.path().to_path_buf()));
+        let mut run = state.renderer.start(job, bytes).await?;
+        let mut budget = OutputBudget::new(state);
+        while let Some(event) = next_event(&mut run, cancel, progress).await? {
+            match event {
+                Event::FileProgress(n) => {
+                    progress.done.store(n as u32, Ordering::Relaxed);
+                    budget.admit_total(state, file_size(tmp.path())).await?;
+                }
+                Event::Warning(w) => warn(progress, w),
+                _ => {}
+            }
+        }
+        let token = self.single_file_token();
         let size = file_size(tmp.path());
         budget.admit_total(state, size).await?;
         state.store.put_file(&file_key(&token), tmp.path()).await?;
-        urls.push(single_file_stored(state, job_id, job, &token, size, expires_at).await?);
+        self.single_file_stored(&token, size).await
     }
-    Ok(urls)
-}
 
-/// Extract the selected pages' text in the sandbox (text interprets the same hostile content
-/// streams rendering does, so it gets the same page budget and memory ceiling) and join them
-/// with form feeds. Stored as one `.txt`, unless a synchronous request asked for it inline:
-/// then it is returned as the body and nothing is stored.
-async fn text_into_store(
-    state: &AppState,
-    job_id: &str,
-    job: &ConvertJob,
-    bytes: Vec<u8>,
-    expires_at: i64,
-    progress: &Progress,
-    cancel: &AtomicBool,
-) -> Result<(Vec<String>, Option<String>), ApiError> {
-    let text_job = RenderJob {
-        password: job.password.clone(),
-        pages: job.pages.clone(),
-        options: RenderOptions::default(),
-        limits: state.config.limits,
-        tiff_path: None,
-        kind: JobKind::Text,
-    };
-    let mut run = state.renderer.start(text_job, bytes).await?;
-    let mut text = String::new();
-    let mut budget = match job.inline && job.placeholder.is_none() {
-        true => OutputBudget::unstored(state),
-        false => OutputBudget::new(state),
-    };
-    while let Some(event) = next_event(&mut run, cancel, progress).await? {
-        match event {
-            Event::Text(page) => {
-                budget.admit(state, page.text.len() as u64 + 1).await?;
-                if page.seq > 0 {
-                    text.push('\u{c}');
+    /// The selected pages' text in the sandbox (text interprets the same hostile content
+    /// streams rendering does), joined with form feeds. Stored as one `.txt`, unless a
+    /// synchronous request asked for it inline: then nothing is stored.
+    async fn text(
+        &self,
+        bytes: Vec<u8>,
+        progress: &Progress,
+        cancel: &AtomicBool,
+    ) -> Result<Produced, ApiError> {
+        let state = self.state;
+        let mut run = state
+            .renderer
+            .start(self.sandbox_job(JobKind::Text, None), bytes)
+            .await?;
+        let mut text = String::new();
+        let inline = self.task.answers_inline();
+        let mut budget = match inline {
+            true => OutputBudget::unstored(state),
+            false => OutputBudget::new(state),
+        };
+        while let Some(event) = next_event(&mut run, cancel, progress).await? {
+            match event {
+                Event::Text(page) => {
+                    budget.admit(state, page.text.len() as u64 + 1).await?;
+                    if page.seq > 0 {
+                        text.push('\u{c}');
+                    }
+                    text.push_str(&page.text);
+                    progress.done.fetch_add(1, Ordering::Relaxed);
                 }
-                text.push_str(&page.text);
-                progress.done.fetch_add(1, Ordering::Relaxed);
+                Event::Warning(w) => warn(progress, w),
+                _ => {}
             }
-            Event::Warning(w) => warn(progress, w),
-            Event::Started { .. } | Event::Page(_) | Event::TiffProgress(_) | Event::Info(_) => {}
+        }
+        if inline {
+            return Ok(Produced::Text(text));
+        }
+        let token = self.single_file_token();
+        let size = text.len() as u64;
+        state
+            .store
+            .put(&file_key(&token), Bytes::from(text))
+            .await?;
+        Ok(Produced::Files(vec![
+            self.single_file_stored(&token, size).await?,
+        ]))
+    }
+
+    /// A document's information; an async job stores it as JSON at its placeholder.
+    async fn info(&self, bytes: Vec<u8>) -> Result<Produced, ApiError> {
+        let state = self.state;
+        let info = state
+            .renderer
+            .info(self.sandbox_job(JobKind::Info, None), bytes)
+            .await?;
+        if let Some(token) = &self.task.placeholder {
+            let data = serde_json::to_vec(&crate::answers::PdfInfo::of(&info))
+                .map_err(|e| ApiError::internal("document information", e))?;
+            self.complete_placeholder(token, Bytes::from(data)).await?;
+        }
+        Ok(Produced::Info(Box::new(info)))
+    }
+
+    /// Write an async job's placeholder file (written last: it exists only for a whole result).
+    async fn complete_placeholder(&self, token: &str, body: Bytes) -> Result<(), ApiError> {
+        let size = body.len() as u64;
+        self.state.store.put(&file_key(token), body).await?;
+        self.state
+            .files
+            .mark_result_stored(token, size, now_millis())
+            .await?;
+        Ok(())
+    }
+
+    /// Record a stored result; a re-run after a crash records the same token again, harmlessly.
+    async fn record(&self, token: &str, name: &str, size: u64) -> Result<(), ApiError> {
+        let rec = file_record(token, name, Some(size), Some(self.job_id), self.expires_at);
+        match self.state.files.insert_file(rec).await {
+            Ok(()) | Err(RepoError::Duplicate(_)) => Ok(()),
+            Err(e) => Err(e.into()),
         }
     }
-    if job.inline && job.placeholder.is_none() {
-        return Ok((Vec::new(), Some(text)));
+
+    /// Where a single-file result goes: the async placeholder, else a token of the job.
+    fn single_file_token(&self) -> String {
+        self.task
+            .placeholder
+            .clone()
+            .unwrap_or_else(|| self.task.result_token(self.job_id, 0))
     }
-    let token = single_file_token(job_id, job);
-    let size = text.len() as u64;
-    state
-        .store
-        .put(&file_key(&token), Bytes::from(text))
-        .await?;
-    let url = single_file_stored(state, job_id, job, &token, size, expires_at).await?;
-    Ok((vec![url], None))
+
+    /// Record a single-file result just stored under `token` (completing the async
+    /// placeholder's record, or a new one) and give its URL.
+    async fn single_file_stored(&self, token: &str, size: u64) -> Result<String, ApiError> {
+        let name = self.task.file_name(None);
+        if self.task.placeholder.is_some() {
+            self.state
+                .files
+                .mark_result_stored(token, size, now_millis())
+                .await?;
+        } else {
+            self.record(token, &name, size).await?;
+        }
+        download_url(self.state, token, &name, self.expires_at).await
+    }
 }
 
-/// The next output of a sandbox run (a page, its text, TIFF progress), unless the conversion
-/// was cancelled meanwhile. The run's start, which says how many pages will come, is recorded in
+/// The next output of a sandbox run (a page, its text, file progress), unless the task was
+/// cancelled meanwhile. The run's start, which says how many pages will come, is recorded in
 /// `progress` here rather than handed on.
 async fn next_event(
     run: &mut folio_sandbox::Run,
@@ -678,51 +665,6 @@ fn file_size(path: &std::path::Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
-/// Record a stored result; a re-run after a crash records the same token again, harmlessly.
-async fn record(
-    state: &AppState,
-    job_id: &str,
-    expires_at: i64,
-    token: &str,
-    name: &str,
-    size: u64,
-) -> Result<(), ApiError> {
-    let rec = file_record(token, name, Some(size), Some(job_id), expires_at);
-    match state.files.insert_file(rec).await {
-        Ok(()) | Err(RepoError::Duplicate(_)) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Where a single-file result (TIFF, text) goes: the async placeholder, else a token of the job.
-fn single_file_token(job_id: &str, job: &ConvertJob) -> String {
-    job.placeholder
-        .clone()
-        .unwrap_or_else(|| job.result_token(job_id, 0))
-}
-
-/// Record a single-file result just stored under `token` (completing the async placeholder's
-/// record, or a new one) and give its URL.
-async fn single_file_stored(
-    state: &AppState,
-    job_id: &str,
-    job: &ConvertJob,
-    token: &str,
-    size: u64,
-    expires_at: i64,
-) -> Result<String, ApiError> {
-    let name = job.file_name(None);
-    if job.placeholder.is_some() {
-        state
-            .files
-            .mark_result_stored(token, size, now_millis())
-            .await?;
-    } else {
-        record(state, job_id, expires_at, token, &name, size).await?;
-    }
-    download_url(state, token, &name, expires_at).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -731,12 +673,12 @@ mod tests {
     #[test]
     fn profiles_shapes_and_leniency() {
         let p = Profiles::parse(Some("{ 'ImageBitsPerPixel': 'BPP1' }")).unwrap();
-        assert_eq!(p.color, Some("bw"));
+        assert_eq!(p.color, Some(ColorMode::Bw));
         let p = Profiles::parse(Some(
             r#"{ "profiles": [ { "profile1": { "JPEGQuality": "40", /* comment */ "imagebitsperpixel": "bpp8" } } ] }"#,
         ))
         .unwrap();
-        assert_eq!((p.jpeg_quality, p.color), (Some(40), Some("gray")));
+        assert_eq!((p.jpeg_quality, p.color), (Some(40), Some(ColorMode::Gray)));
         let p = Profiles::parse(Some(
             "{RenderingResolution: 300, TextSmoothingMode: 'HighQuality'}",
         ))

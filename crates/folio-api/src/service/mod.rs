@@ -2,9 +2,11 @@
 
 pub mod conversion;
 pub mod fetch;
+pub mod files;
 pub mod input;
 pub mod naming;
 pub mod secrets;
 pub mod status;
 pub mod storage;
+pub mod task;
 pub mod webhook;

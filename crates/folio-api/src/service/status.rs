@@ -9,6 +9,7 @@ use folio_render::Code;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::conversion::JobResult;
 use crate::routes::CREDITS;
 
 /// A job's state as clients see it.
@@ -93,29 +94,25 @@ pub fn job_status(id: &str, job: Option<Job>) -> JobStatus {
         JobState::Success => {
             body.status = Status::Success;
             body.message = Some("Success".into());
-            if let Some(result) = &job.result {
-                let text = |key: &str| result.get(key)?.as_str().map(str::to_string);
-                let number = |key: &str| result.get(key)?.as_u64();
-                let texts = |key: &str| {
-                    result
-                        .get(key)?
-                        .as_array()?
-                        .iter()
-                        .map(|u| u.as_str().map(str::to_string))
-                        .collect()
-                };
-                body.url = text("url");
-                body.urls = texts("urls");
-                body.name = text("name");
-                body.page_count = number("pageCount");
-                body.duration = number("duration");
-                body.output_link_valid_till = text("outputLinkValidTill");
-                body.warnings = texts("warnings");
-                // Heartbeats report progress while running; a finished job is done with every page.
-                let count = body.page_count.unwrap_or(total);
-                body.pages_done = Some(count);
-                body.pages_total = Some(count);
-                body.progress = Some(100);
+            match job.result.map(serde_json::from_value::<JobResult>) {
+                Some(Ok(result)) => {
+                    // Heartbeats report progress while running; a finished job is done with
+                    // every page.
+                    body.pages_done = Some(result.page_count);
+                    body.pages_total = Some(result.page_count);
+                    body.progress = Some(100);
+                    body.url = Some(result.url);
+                    body.urls = Some(result.urls);
+                    body.name = Some(result.name);
+                    body.page_count = Some(result.page_count);
+                    body.duration = Some(result.duration);
+                    body.output_link_valid_till = Some(result.output_link_valid_till);
+                    body.warnings = (!result.warnings.is_empty()).then_some(result.warnings);
+                }
+                Some(Err(e)) => {
+                    tracing::warn!(job = %super::naming::job_tag(id), %e, "a job's recorded result is unreadable")
+                }
+                None => {}
             }
             if let (Some(s), Some(f)) = (job.started_at, job.finished_at) {
                 body.job_duration = Some(f - s);

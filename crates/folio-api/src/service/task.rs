@@ -1,0 +1,316 @@
+//! What one request asks for, typed: an [`Operation`] with its settings, the page selection,
+//! the input and where its results go. A synchronous request runs it at once; an async one
+//! stores it as the job's parameters, and the worker reads back the same type.
+//!
+//! Adding an endpoint: a variant of [`OperationKind`] (what the route names) and of
+//! [`Operation`] (what the job carries), its parameters read in [`Operation::from_params`], and
+//! its run in [`super::conversion`]; then one row of the route table.
+
+use folio_render::{Code, ColorMode, Format, PageSpec};
+use serde::{Deserialize, Serialize};
+
+use super::input::{Source, source_from_params};
+use super::naming::{new_token, sanitize_name, stem};
+use crate::params::Params;
+use crate::{ApiError, AppState};
+use sha2::Digest;
+
+/// What a route asks for, before its parameters are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationKind {
+    /// Pages to images in this format.
+    Image(Format),
+    Text,
+    Info,
+    Rotate,
+}
+
+/// An operation with its settings, as a job carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Operation {
+    /// Selected pages to images: one file per page, or one TIFF.
+    Render {
+        format: Format,
+        color: ColorMode,
+        dpi: f32,
+        jpeg_quality: u8,
+    },
+    /// Selected pages' text, joined by form feeds, in one `.txt` (or the answer's `body`).
+    Text,
+    /// Page count, metadata and the first page's box (a data answer).
+    Info,
+    /// Selected pages turned clockwise by `angle` degrees (a multiple of 90), into a new PDF.
+    Rotate { angle: i64 },
+}
+
+impl Operation {
+    /// Read the settings of `kind` from the request (profiles, angle …): before the input is
+    /// fetched, so that bad settings cost nothing.
+    fn from_params(kind: OperationKind, state: &AppState, p: &Params) -> Result<Self, ApiError> {
+        Ok(match kind {
+            OperationKind::Image(format) => {
+                let profiles = super::conversion::Profiles::parse(p.get("profiles"))?;
+                Operation::Render {
+                    format,
+                    color: profiles.color.unwrap_or(ColorMode::Rgb),
+                    dpi: profiles.dpi.unwrap_or(state.config.default_dpi),
+                    jpeg_quality: profiles.jpeg_quality.unwrap_or(85),
+                }
+            }
+            OperationKind::Text => {
+                super::conversion::Profiles::parse(p.get("profiles"))?;
+                Operation::Text
+            }
+            OperationKind::Info => Operation::Info,
+            OperationKind::Rotate => {
+                let angle = p.int("angle")?.ok_or_else(|| {
+                    ApiError::bad_request(
+                        "Bad request. The 'angle' parameter is required: 0, 90, 180 or 270 (degrees clockwise).",
+                    )
+                })?;
+                if angle.rem_euclid(90) != 0 {
+                    return Err(ApiError::bad_request(format!(
+                        "Invalid 'angle' {angle}: use 0, 90, 180 or 270 (degrees clockwise)."
+                    )));
+                }
+                Operation::Rotate {
+                    angle: angle.rem_euclid(360),
+                }
+            }
+        })
+    }
+
+    /// The results' file extension.
+    pub fn extension(&self) -> &'static str {
+        match self {
+            Operation::Render { format, .. } => format.extension(),
+            Operation::Text => "txt",
+            Operation::Info => "json",
+            Operation::Rotate { .. } => "pdf",
+        }
+    }
+
+    /// One result file for the whole document (TIFF, text, a PDF, a data answer) rather than
+    /// one per page.
+    pub fn single_file(&self) -> bool {
+        !matches!(
+            self,
+            Operation::Render {
+                format: Format::Png | Format::Jpeg | Format::Webp,
+                ..
+            }
+        )
+    }
+
+    /// Appended to the source's name when the request names no output (`doc-rotated.pdf`).
+    fn default_suffix(&self) -> &'static str {
+        match self {
+            Operation::Rotate { .. } => "-rotated",
+            _ => "",
+        }
+    }
+}
+
+/// A page selection as the client wrote it, checked: jobs carry the text, and reading one back
+/// checks it again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Pages {
+    text: String,
+    spec: PageSpec,
+}
+
+impl Pages {
+    pub fn parse(text: &str) -> Result<Self, folio_render::Error> {
+        Ok(Self {
+            spec: PageSpec::parse(text)?,
+            text: text.to_string(),
+        })
+    }
+
+    /// The selection as written (what the render workers take).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn spec(&self) -> &PageSpec {
+        &self.spec
+    }
+}
+
+impl TryFrom<String> for Pages {
+    type Error = folio_render::Error;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<Pages> for String {
+    fn from(p: Pages) -> String {
+        p.text
+    }
+}
+
+/// Everything one request needs; stored as an async job's parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub operation: Operation,
+    pub source: Source,
+    pub pages: Pages,
+    pub password: String,
+    /// Base name of the results (no extension).
+    pub name: String,
+    /// The input's own file name (what `/pdf/info` answers as `name`).
+    pub source_name: String,
+    pub expiration_minutes: u64,
+    /// Token of the async placeholder file, filled when the job succeeds.
+    pub placeholder: Option<String>,
+    /// Where to POST the job's final state (async jobs only).
+    pub callback: Option<String>,
+    /// Text: answer the text itself (`body`) instead of a URL; async jobs still store it.
+    pub inline: bool,
+    /// Random, kept with the job: result tokens derive from it, so a re-run after a crash lands
+    /// on the same URLs while neither the job id nor one page's URL tells another page's.
+    pub result_seed: String,
+}
+
+impl Task {
+    /// Read and check a request's parameters. Everything that can be refused without the input
+    /// (operation settings, pages, expiration, callback, a full queue) is checked first: a
+    /// multipart upload is stored only for a request that will run.
+    pub async fn from_params(
+        state: &AppState,
+        kind: OperationKind,
+        p: &Params,
+        is_async: bool,
+    ) -> Result<Self, ApiError> {
+        let operation = Operation::from_params(kind, state, p)?;
+        let pages = Pages::parse(p.get("pages").unwrap_or(""))?;
+        let expiration_minutes = expiration(state, p)?;
+        let callback = p
+            .get("callback")
+            .map(|c| super::webhook::parse_callback(state, c))
+            .transpose()?;
+        let inline = p.bool("inline", false)?;
+        if is_async {
+            crate::queue::check_capacity(state).await?;
+        }
+        let (source, source_name) = source_from_params(state, p).await?;
+        let name = match p.get("name") {
+            Some(n) => stem(&sanitize_name(n, "result")).to_string(),
+            None => format!("{}{}", stem(&source_name), operation.default_suffix()),
+        };
+        Ok(Self {
+            operation,
+            source,
+            pages,
+            password: p.get("password").unwrap_or("").to_string(),
+            name,
+            source_name,
+            expiration_minutes,
+            placeholder: None,
+            callback,
+            inline,
+            result_seed: new_token(),
+        })
+    }
+
+    /// The token of result `seq` (a page, or 0 for a single file): the first 128 bits of
+    /// SHA-256 over the seed, the job id and the number.
+    pub fn result_token(&self, job_id: &str, seq: usize) -> String {
+        let digest = sha2::Sha256::digest(format!("{}:{job_id}:{seq}", self.result_seed));
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// File name of page `page` (0-based) or of the single file.
+    pub fn file_name(&self, page: Option<usize>) -> String {
+        let ext = self.operation.extension();
+        match page {
+            Some(p) => format!("{}-{p}.{ext}", self.name),
+            None => format!("{}.{ext}", self.name),
+        }
+    }
+
+    /// Name of the async placeholder: the URL list (`.json`) or the single file itself.
+    pub fn placeholder_name(&self) -> String {
+        if self.operation.single_file() {
+            self.file_name(None)
+        } else {
+            format!("{}.json", self.name)
+        }
+    }
+
+    /// Text answered in the response rather than stored (a synchronous `inline=true` text).
+    pub fn answers_inline(&self) -> bool {
+        self.inline && self.placeholder.is_none() && self.operation == Operation::Text
+    }
+}
+
+/// `expiration` in minutes, within the configured bounds.
+pub fn expiration(state: &AppState, p: &Params) -> Result<u64, ApiError> {
+    let cfg = &state.config;
+    match p.int("expiration")? {
+        None => Ok(cfg.default_expiration_minutes),
+        Some(m) if m >= 1 => Ok((m as u64).min(cfg.max_expiration_minutes)),
+        Some(m) => Err(ApiError::new(
+            Code::BadRequest,
+            format!("Invalid 'expiration' {m}: give a number of minutes ≥ 1."),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A job's parameters survive the queue: the operation's settings as real enums, the page
+    /// selection parsed again on the way back, and a stored selection that no longer parses is
+    /// refused rather than run as "all pages".
+    #[test]
+    fn tasks_round_trip_through_json() {
+        let task = Task {
+            operation: Operation::Render {
+                format: Format::Webp,
+                color: ColorMode::Gray,
+                dpi: 150.0,
+                jpeg_quality: 40,
+            },
+            source: Source::Stored { token: "t".into() },
+            pages: Pages::parse("0, 2-!0").unwrap(),
+            password: "pw".into(),
+            name: "doc".into(),
+            source_name: "doc.pdf".into(),
+            expiration_minutes: 60,
+            placeholder: Some("p".into()),
+            callback: None,
+            inline: false,
+            result_seed: "seed".into(),
+        };
+        let json = serde_json::to_value(&task).unwrap();
+        assert_eq!(json["operation"]["op"], "render");
+        assert_eq!(json["pages"], "0, 2-!0");
+        assert_eq!(serde_json::from_value::<Task>(json.clone()).unwrap(), task);
+        let mut bad = json;
+        bad["pages"] = "1-x".into();
+        assert!(serde_json::from_value::<Task>(bad).is_err());
+        let rotate = serde_json::to_value(Operation::Rotate { angle: 90 }).unwrap();
+        assert_eq!(rotate, serde_json::json!({"op": "rotate", "angle": 90}));
+    }
+
+    #[test]
+    fn single_files_and_extensions() {
+        let render = |format| Operation::Render {
+            format,
+            color: ColorMode::Rgb,
+            dpi: 72.0,
+            jpeg_quality: 85,
+        };
+        assert!(!render(Format::Png).single_file());
+        assert!(render(Format::Tiff).single_file());
+        assert!(Operation::Rotate { angle: 0 }.single_file());
+        assert_eq!(Operation::Rotate { angle: 0 }.extension(), "pdf");
+        assert_eq!(Operation::Info.extension(), "json");
+        assert_eq!(render(Format::Jpeg).extension(), "jpg");
+    }
+}
