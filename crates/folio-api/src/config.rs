@@ -7,7 +7,8 @@ use folio_sandbox::{Isolation, SandboxConfig};
 
 use crate::service::fetch::AllowList;
 
-/// API settings; every limit is named here with its default.
+/// API settings; every limit is named here with its default ([`ApiConfig::default`], which the
+/// binary's flags take theirs from).
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
     /// Base of every URL handed out, without a trailing slash (e.g. `http://127.0.0.1:8080`).
@@ -94,7 +95,7 @@ impl Default for ApiConfig {
             max_body_bytes: 256 * 1024 * 1024,
             spool_dir: std::env::temp_dir().join("folio-spool"),
             max_parse_memory_bytes: 512 << 20,
-            max_spool_bytes: 0,
+            max_spool_bytes: 4096 << 20,
             max_store_bytes: 10 * 1024 * 1024 * 1024,
             max_output_bytes: 1024 * 1024 * 1024,
             body_timeout: Duration::from_secs(300),

@@ -10,7 +10,8 @@ use folio_api::{ApiConfig, AppState};
 use folio_jobs::{
     FileIndex, FileRecord, FileState, JobQueue, JobState, NewJob, SqliteRepo, now_millis,
 };
-use folio_store::{FsStore, Store};
+use folio_store::Store;
+use folio_testkit::Backends;
 
 fn record(token: &str, expires_at: i64) -> FileRecord {
     FileRecord {
@@ -37,14 +38,13 @@ fn job(id: &str, expires_at: i64) -> NewJob {
 }
 
 /// A store and a database in a temporary directory, and the API state over them (defaults).
-async fn setup() -> (tempfile::TempDir, Arc<FsStore>, Arc<SqliteRepo>, AppState) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(FsStore::new(dir.path().join("files")).unwrap());
-    let repo = Arc::new(
-        SqliteRepo::open(&dir.path().join("db.sqlite"))
-            .await
-            .unwrap(),
-    );
+async fn setup() -> (
+    tempfile::TempDir,
+    Arc<folio_store::FsStore>,
+    Arc<SqliteRepo>,
+    AppState,
+) {
+    let Backends { dir, store, repo } = Backends::new().await;
     let state = AppState::new(
         ApiConfig::default(),
         store.clone(),

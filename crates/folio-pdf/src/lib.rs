@@ -5,7 +5,7 @@
 //! Built on `lopdf` (the object model, page trees, decryption). Reading is lenient: lopdf
 //! repairs damaged cross-reference data as viewers do.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use folio_render::{Error, PageSpec};
@@ -50,7 +50,7 @@ pub fn rotate(
     let angle = angle.rem_euclid(360);
     guarded(|| {
         let mut doc = open(input, password)?;
-        let ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        let ids = page_ids(&doc);
         let selected: BTreeSet<usize> = pages.resolve(ids.len(), max_pages)?.into_iter().collect();
         for index in selected {
             let id = ids[index];
@@ -88,10 +88,17 @@ fn open(input: &[u8], password: &str) -> Result<Document, Error> {
         return Err(wrong_password());
     }
     doc.encryption_state = None;
-    if doc.get_pages().is_empty() {
+    if doc.page_iter().next().is_none() {
         return Err(Error::Damaged("no page of it could be found".into()));
     }
     Ok(doc)
+}
+
+/// The page objects in order. One reached twice (a page tree with a `/Kids` cycle, which lopdf
+/// walks until its step limit) is one page: it has one `/Rotate`, and the renderer counts it once.
+fn page_ids(doc: &Document) -> Vec<ObjectId> {
+    let mut seen = HashSet::new();
+    doc.page_iter().filter(|&id| seen.insert(id)).collect()
 }
 
 /// A page's `/Rotate` in 0..360, looked up through its `/Parent` chain as the page tree inherits
@@ -120,7 +127,11 @@ fn inherited_rotate(doc: &Document, page: ObjectId) -> i64 {
     0
 }
 
+/// Write `doc` with a trailer `/Size` of one more than its highest object number, as the
+/// standard requires: lopdf keeps the input's count, which still includes objects dropped since
+/// (the `/Encrypt` dictionary of a decrypted file), and `qpdf --check` warns about it.
 fn save(doc: &mut Document) -> Result<Vec<u8>, Error> {
+    doc.max_id = doc.objects.keys().map(|&(n, _)| n).max().unwrap_or(0);
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|e| Error::Output(format!("writing the PDF failed: {e}")))?;

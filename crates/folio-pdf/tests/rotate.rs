@@ -1,19 +1,15 @@
 //! Rotation checked by reading the output back with our renderer (the rotation and displayed
 //! size it sees) and, when installed, with `qpdf --check`.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use folio_pdf::rotate;
 use folio_render::testpdf::{assemble, stream, with_pages};
 use folio_render::{
     Code, ColorMode, Document, Error, Limits, PageSpec, Pixels, Raster, Resolution,
 };
+use folio_testkit::qpdf_check;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name);
+    let path = folio_testkit::fixture(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -27,44 +23,21 @@ fn rotations(pdf: &[u8], password: &str) -> Vec<(u16, f32, f32)> {
         .collect()
 }
 
+/// Each page's own `/Rotate` as written (the renderer normalises what it reads, so it cannot
+/// tell 450 from 90, nor a page value from an inherited one).
+fn own_rotates(pdf: &[u8]) -> Vec<Option<i64>> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    doc.get_pages()
+        .into_values()
+        .map(|id| {
+            let page = doc.get_dictionary(id).unwrap();
+            page.get(b"Rotate").ok().map(|r| r.as_i64().unwrap())
+        })
+        .collect()
+}
+
 fn pages(spec: &str) -> PageSpec {
     PageSpec::parse(spec).unwrap()
-}
-
-/// `qpdf --check` on the output; skipped (and said so) without qpdf, except under CI.
-fn qpdf_check(pdf: &[u8]) {
-    if Command::new("qpdf").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "qpdf is not installed, and CI must run qpdf --check"
-        );
-        eprintln!("SKIPPED: qpdf not installed");
-        return;
-    }
-    let file = tempfile_path();
-    std::fs::write(&file, pdf).unwrap();
-    let out = Command::new("qpdf")
-        .arg("--check")
-        .arg(&file)
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_file(&file);
-    assert!(
-        out.status.success(),
-        "qpdf --check: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn tempfile_path() -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    std::env::temp_dir().join(format!(
-        "folio-pdf-{}-{}.pdf",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ))
 }
 
 #[test]
@@ -76,12 +49,14 @@ fn selected_pages_turn_and_the_others_do_not() {
         rotations(&out.pdf, ""),
         vec![(0, 200.0, 100.0), (90, 100.0, 200.0), (0, 200.0, 100.0)]
     );
+    assert_eq!(own_rotates(&out.pdf), vec![None, Some(90), None]);
     qpdf_check(&out.pdf);
     let all = rotate(&input, "", &PageSpec::all(), 100, -90).unwrap();
     assert!(rotations(&all.pdf, "").iter().all(|r| r.0 == 270));
     let twice = rotate(&all.pdf, "", &pages("0,!0"), 100, 450).unwrap();
     let r: Vec<u16> = rotations(&twice.pdf, "").iter().map(|r| r.0).collect();
     assert_eq!(r, vec![0, 270, 0]);
+    assert_eq!(own_rotates(&twice.pdf), vec![Some(0), Some(270), Some(0)]);
 }
 
 /// `/Rotate` set on the page tree (inherited) counts: 90 inherited + 180 = 270 on the page.
@@ -107,6 +82,8 @@ fn an_inherited_rotation_is_added_to() {
         rotations(&out.pdf, ""),
         vec![(270, 100.0, 300.0), (90, 100.0, 300.0)]
     );
+    // Written on the pages themselves, normalised: 90 + 180 and 270 + 180 (not 450).
+    assert_eq!(own_rotates(&out.pdf), vec![Some(270), Some(90)]);
     qpdf_check(&out.pdf);
 }
 
@@ -247,17 +224,36 @@ fn bad_requests_and_bad_files_get_the_renderers_answers() {
     }
 }
 
-/// A page tree whose `/Parent` links form a cycle and a `/Rotate` that is not a number: no hang,
-/// no panic.
+/// Hostile and damaged files: a `/Parent` cycle with a `/Rotate` that is not a number, a
+/// `/Kids` cycle, a truncated file from a test corpus, and every prefix of a good file. Each
+/// ends, without a panic, either rotated or as a damaged document (445).
 #[test]
-fn hostile_page_trees_end() {
-    let input = assemble(&[
+fn hostile_and_damaged_files_end_cleanly() {
+    let parent_cycle = assemble(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 3 0 R >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Rotate (x) >>".to_vec(),
     ]);
-    match rotate(&input, "", &PageSpec::all(), 100, 90) {
-        Ok(out) => assert_eq!(out.page_count, 1),
-        Err(e) => assert_eq!(e.code(), Code::Damaged, "{e}"),
+    let out = rotate(&parent_cycle, "", &PageSpec::all(), 100, 90).unwrap();
+    assert_eq!(own_rotates(&out.pdf), vec![Some(90)]);
+
+    let kids_cycle = assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] >>".to_vec(),
+    ]);
+    // lopdf's walk meets page 3 twice; it is one page, turned once, as the renderer counts it.
+    let out = rotate(&kids_cycle, "", &PageSpec::all(), 100, 90).unwrap();
+    assert_eq!(out.page_count, 1);
+    assert_eq!(rotations(&out.pdf, ""), vec![(90, 100.0, 100.0)]);
+
+    let good = with_pages(3, 100.0, 100.0);
+    let mut inputs = vec![kids_cycle, fixture("opf-T04_006_premature-EOF.pdf")];
+    inputs.extend((0..good.len()).map(|n| good[..n].to_vec()));
+    for input in &inputs {
+        match rotate(input, "", &PageSpec::all(), 100, 90) {
+            Ok(out) => assert!(out.page_count >= 1),
+            Err(e) => assert_eq!(e.code(), Code::Damaged, "{} bytes: {e}", input.len()),
+        }
     }
 }

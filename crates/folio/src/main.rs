@@ -93,3 +93,70 @@ fn main() -> std::process::ExitCode {
         None => serve(cli.serve),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's settings table is the operator's reference: every flag of `folio serve` has
+    /// its row with the right environment variable and default, and every row is a flag.
+    #[test]
+    fn the_readme_settings_table_matches_the_flags() {
+        let readme = include_str!("../../../README.md");
+        let rows: std::collections::BTreeMap<String, (String, String)> = readme
+            .lines()
+            .filter(|l| l.starts_with("| `--"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split(" | ").map(|c| c.trim_matches(['|', ' '])).collect();
+                let flag = cells[0].trim_matches('`').to_string();
+                (flag, (cells[1].to_string(), cells[2].to_string()))
+            })
+            .collect();
+        let cmd = Cli::command();
+        let serve = cmd.find_subcommand("serve").unwrap();
+        let mut flags = 0;
+        for arg in serve.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if ["help", "version"].contains(&long) {
+                continue;
+            }
+            flags += 1;
+            let flag = format!("--{long}");
+            let (env, default) = rows
+                .get(&flag)
+                .unwrap_or_else(|| panic!("the README's settings table has no row for {flag}"));
+            if let Some(e) = arg.get_env() {
+                let e = e.to_str().unwrap();
+                assert!(
+                    env.contains(&format!("`{e}`")),
+                    "{flag}: README says {env}, the flag reads {e}"
+                );
+            }
+            if let Some(d) = arg.get_default_values().first() {
+                let d = d.to_str().unwrap();
+                // The README's first word, without backticks ("0 (= cores)" → "0").
+                let shown = default
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_matches('`');
+                let same = match (shown.parse::<f64>(), d.parse::<f64>()) {
+                    (Ok(a), Ok(b)) => (a - b).abs() <= 0.05 * b.abs().max(1e-9),
+                    _ => shown == d,
+                };
+                assert!(
+                    same,
+                    "{flag}: README says default {default}, the flag's is {d}"
+                );
+            }
+        }
+        for flag in rows.keys() {
+            let long = flag.trim_start_matches("--");
+            assert!(
+                serve.get_arguments().any(|a| a.get_long() == Some(long)),
+                "the README documents {flag}, which `folio serve` does not take"
+            );
+        }
+        assert!(flags > 40, "{flags}");
+    }
+}

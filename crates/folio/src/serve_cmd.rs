@@ -15,6 +15,11 @@ use crate::backends::BackendArgs;
 use crate::connections;
 use tokio::sync::watch;
 
+/// The defaults of the settings the API takes: kept once, in [`ApiConfig::default`], and shown
+/// by `--help`, `folio config` and the README's table (a test compares that table with these
+/// flags).
+static D: std::sync::LazyLock<ApiConfig> = std::sync::LazyLock::new(ApiConfig::default);
+
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
     /// TOML file of settings (keys are these flags' names): flags win over environment
@@ -43,19 +48,19 @@ pub struct ServeArgs {
     )]
     pub api_keys: Vec<String>,
     /// Async worker tasks claiming jobs.
-    #[arg(long, env = "FOLIO_WORKERS", default_value_t = 2)]
+    #[arg(long, env = "FOLIO_WORKERS", default_value_t = D.workers)]
     pub workers: usize,
     /// Conversions rendering at once (sync requests and async jobs together).
-    #[arg(long, env = "FOLIO_MAX_CONCURRENT_RENDERS", default_value_t = 2)]
+    #[arg(long, env = "FOLIO_MAX_CONCURRENT_RENDERS", default_value_t = D.max_concurrent_renders)]
     pub max_concurrent_renders: usize,
     /// Render threads per conversion (0 = one per core).
-    #[arg(long, env = "FOLIO_RENDER_THREADS", default_value_t = 0)]
+    #[arg(long, env = "FOLIO_RENDER_THREADS", default_value_t = D.render_threads)]
     pub render_threads: usize,
     /// Queued async jobs beyond which new ones get 429.
-    #[arg(long, env = "FOLIO_MAX_QUEUED_JOBS", default_value_t = 1000)]
+    #[arg(long, env = "FOLIO_MAX_QUEUED_JOBS", default_value_t = D.max_queued_jobs)]
     pub max_queued_jobs: u64,
     /// Largest request body (uploads, multipart conversions), in MiB.
-    #[arg(long, env = "FOLIO_MAX_UPLOAD_MIB", default_value_t = 256)]
+    #[arg(long, env = "FOLIO_MAX_UPLOAD_MIB", default_value_t = D.max_body_bytes >> 20)]
     pub max_upload_mib: usize,
     /// Directory where request bodies over 64 KiB and fetched inputs wait on disk instead of in
     /// memory (default: `<data-dir>/spool`). Files older than any request may take are swept.
@@ -63,20 +68,20 @@ pub struct ServeArgs {
     pub spool_dir: Option<PathBuf>,
     /// Memory all requests together may use to parse large JSON or form bodies (base64
     /// uploads), in MiB; a request that would go past it answers 429.
-    #[arg(long, env = "FOLIO_MAX_PARSE_MEMORY_MIB", default_value_t = 512)]
+    #[arg(long, env = "FOLIO_MAX_PARSE_MEMORY_MIB", default_value_t = D.max_parse_memory_bytes >> 20)]
     pub max_parse_memory_mib: u64,
     /// Most MiB of request bodies and fetched inputs waiting in the spool directory together
     /// (0 = no bound); a body that would pass it answers 429, so many large uploads at once
     /// cannot fill the disk.
-    #[arg(long, env = "FOLIO_MAX_SPOOL_MIB", default_value_t = 4096)]
+    #[arg(long, env = "FOLIO_MAX_SPOOL_MIB", default_value_t = D.max_spool_bytes >> 20)]
     pub max_spool_mib: u64,
     /// Most MiB of all stored files together, uploads and results (0 = no quota). Uploads and
     /// conversions that would pass it answer 507 (Insufficient Storage).
-    #[arg(long, env = "FOLIO_MAX_STORE_MIB", default_value_t = 10240)]
+    #[arg(long, env = "FOLIO_MAX_STORE_MIB", default_value_t = D.max_store_bytes >> 20)]
     pub max_store_mib: u64,
     /// Most MiB one conversion may store (0 = no cap); past it the conversion stops, its pages
     /// are deleted and it fails with 413.
-    #[arg(long, env = "FOLIO_MAX_OUTPUT_MIB", default_value_t = 1024)]
+    #[arg(long, env = "FOLIO_MAX_OUTPUT_MIB", default_value_t = D.max_output_bytes >> 20)]
     pub max_output_mib: u64,
     /// A request line and headers not received within this close the connection (slow clients).
     #[arg(long, env = "FOLIO_HEADER_TIMEOUT_SECS", default_value_t = 30)]
@@ -95,10 +100,10 @@ pub struct ServeArgs {
     #[arg(long, env = "FOLIO_IDLE_TIMEOUT_SECS", default_value_t = 60)]
     pub idle_timeout_secs: u64,
     /// A request body not fully received within this answers 408 (slow uploads).
-    #[arg(long, env = "FOLIO_BODY_TIMEOUT_SECS", default_value_t = 300)]
+    #[arg(long, env = "FOLIO_BODY_TIMEOUT_SECS", default_value_t = D.body_timeout.as_secs())]
     pub body_timeout_secs: u64,
     /// Largest PDF accepted for conversion, in MiB.
-    #[arg(long, env = "FOLIO_MAX_INPUT_MIB", default_value_t = 256)]
+    #[arg(long, env = "FOLIO_MAX_INPUT_MIB", default_value_t = D.limits.max_input_bytes >> 20)]
     pub max_input_mib: u64,
     /// Most pixels of one rendered page, in megapixels.
     #[arg(long, env = "FOLIO_MAX_PAGE_MEGAPIXELS", default_value_t = Limits::default().max_page_pixels as f64 / 1e6)]
@@ -110,33 +115,33 @@ pub struct ServeArgs {
     #[arg(long, env = "FOLIO_MAX_PAGES", default_value_t = Limits::default().max_pages)]
     pub max_pages: usize,
     /// Resolution when a request sets none (profiles `RenderingResolution` overrides).
-    #[arg(long, env = "FOLIO_DEFAULT_DPI", default_value_t = 150.0)]
+    #[arg(long, env = "FOLIO_DEFAULT_DPI", default_value_t = D.default_dpi)]
     pub default_dpi: f32,
     /// Lifetime of uploads and results without an `expiration` parameter, in minutes.
-    #[arg(long, env = "FOLIO_DEFAULT_EXPIRATION_MINUTES", default_value_t = 60)]
+    #[arg(long, env = "FOLIO_DEFAULT_EXPIRATION_MINUTES", default_value_t = D.default_expiration_minutes)]
     pub default_expiration_minutes: u64,
     /// Longest `expiration` a request may ask for, in minutes.
-    #[arg(long, env = "FOLIO_MAX_EXPIRATION_MINUTES", default_value_t = 7 * 24 * 60)]
+    #[arg(long, env = "FOLIO_MAX_EXPIRATION_MINUTES", default_value_t = D.max_expiration_minutes)]
     pub max_expiration_minutes: u64,
     /// Life of a presigned upload URL (minutes). With --store s3 it is a real S3 presigned PUT
     /// URL, which accepts PUTs until then: keep it short.
-    #[arg(long, env = "FOLIO_PRESIGNED_UPLOAD_MINUTES", default_value_t = 30)]
+    #[arg(long, env = "FOLIO_PRESIGNED_UPLOAD_MINUTES", default_value_t = D.presigned_upload_minutes)]
     pub presigned_upload_minutes: u64,
     /// Synchronous conversions that may wait for a free renderer; beyond them (and for those
     /// still waiting at --sync-timeout-secs) the answer is 429: nothing was started.
-    #[arg(long, env = "FOLIO_MAX_WAITING_SYNC", default_value_t = 64)]
+    #[arg(long, env = "FOLIO_MAX_WAITING_SYNC", default_value_t = D.max_waiting_sync)]
     pub max_waiting_sync: usize,
     /// A synchronous conversion running longer answers 445 (use async=true).
-    #[arg(long, env = "FOLIO_SYNC_TIMEOUT_SECS", default_value_t = 120)]
+    #[arg(long, env = "FOLIO_SYNC_TIMEOUT_SECS", default_value_t = D.sync_timeout.as_secs())]
     pub sync_timeout_secs: u64,
     /// Wall-clock budget of one async job.
-    #[arg(long, env = "FOLIO_JOB_TIMEOUT_SECS", default_value_t = 1800)]
+    #[arg(long, env = "FOLIO_JOB_TIMEOUT_SECS", default_value_t = D.job_timeout.as_secs())]
     pub job_timeout_secs: u64,
     /// Lease of a running job; a job whose worker stops renewing it runs again after this.
-    #[arg(long, env = "FOLIO_JOB_LEASE_SECS", default_value_t = 30)]
+    #[arg(long, env = "FOLIO_JOB_LEASE_SECS", default_value_t = D.job_lease.as_secs())]
     pub job_lease_secs: u64,
     /// Time limit for fetching `url` inputs from other servers.
-    #[arg(long, env = "FOLIO_FETCH_TIMEOUT_SECS", default_value_t = 60)]
+    #[arg(long, env = "FOLIO_FETCH_TIMEOUT_SECS", default_value_t = D.fetch_timeout.as_secs())]
     pub fetch_timeout_secs: u64,
     /// Comma-separated CIDR ranges, addresses or exact host names that `url` inputs may be
     /// fetched from although refused by default (loopback, private, link-local, …), e.g.
@@ -175,7 +180,7 @@ pub struct ServeArgs {
     pub render_isolation: RenderIsolation,
     /// Longest wait for the next page of a conversion; past it the conversion fails with 445
     /// and its worker process is killed.
-    #[arg(long, env = "FOLIO_PAGE_TIMEOUT_SECS", default_value_t = 60)]
+    #[arg(long, env = "FOLIO_PAGE_TIMEOUT_SECS", default_value_t = D.sandbox.page_timeout.as_secs())]
     pub page_timeout_secs: u64,
     /// Memory ceiling (RLIMIT_DATA) of each render worker process, in MiB (0 = none). Default:
     /// room for --max-image-mib, plus two page buffers (4 bytes × --max-page-megapixels) per
@@ -191,10 +196,10 @@ pub struct ServeArgs {
     #[arg(long, env = "FOLIO_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
     /// Tries of one webhook delivery, with backoff (1 s, 2 s, 4 s, … up to 60 s).
-    #[arg(long, env = "FOLIO_WEBHOOK_ATTEMPTS", default_value_t = 5)]
+    #[arg(long, env = "FOLIO_WEBHOOK_ATTEMPTS", default_value_t = D.webhook_attempts)]
     pub webhook_attempts: u32,
     /// Seconds between sweeps of expired files and jobs.
-    #[arg(long, env = "FOLIO_SWEEP_INTERVAL_SECS", default_value_t = 60)]
+    #[arg(long, env = "FOLIO_SWEEP_INTERVAL_SECS", default_value_t = D.sweep_interval.as_secs())]
     pub sweep_interval_secs: u64,
     /// On SIGTERM/SIGINT, how long in-flight requests and running jobs together may take to
     /// finish before the remaining connections are closed and the process exits (unfinished jobs

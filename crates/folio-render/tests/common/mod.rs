@@ -2,12 +2,10 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+#[allow(unused_imports)]
+pub use folio_testkit::{corpus, repo_root, skipped_without};
 
 pub fn fixtures() -> PathBuf {
     repo_root().join("tests/fixtures")
@@ -15,14 +13,6 @@ pub fn fixtures() -> PathBuf {
 
 pub fn reference_dir() -> PathBuf {
     fixtures().join("reference")
-}
-
-/// The shared corpus (`FOLIO_CORPUS` or `../shared/corpus` beside the repository), if present.
-pub fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("FOLIO_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("../shared/corpus"));
-    dir.join("MANIFEST.tsv").is_file().then_some(dir)
 }
 
 /// Say plainly, past the test harness's output capture, that a test did not run. CI always has
@@ -170,16 +160,6 @@ pub fn render_gray(pdf: &Path, password: &str, page: usize, dpi: f32) -> (Vec<u8
         unreachable!()
     };
     (g, r.width, r.height)
-}
-
-/// Say plainly that a test did not run because something outside the repository is missing
-/// (`why`, with how to get it). Under CI, which provides everything, that is a failure.
-pub fn skipped_without(test: &str, why: &str) {
-    assert!(
-        std::env::var("CI").is_err(),
-        "{test}: {why}, and CI must run this test"
-    );
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
 }
 
 pub fn write_gray_png(path: &Path, data: &[u8], w: u32, h: u32) {

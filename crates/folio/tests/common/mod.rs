@@ -11,18 +11,9 @@ use std::time::{Duration, Instant};
 pub use folio_render::testpdf::{assemble as pdf, nested_forms, one_page};
 use serde_json::Value;
 
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
-
-pub fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("FOLIO_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    dir.join("MANIFEST.tsv").is_file().then_some(dir)
-}
+// Not every test binary uses both.
+#[allow(unused_imports)]
+pub use folio_testkit::{corpus, fixture};
 
 /// A port that was free a moment ago and that no other server of this test process was given:
 /// the kernel may hand the same ephemeral port to two tests that ask at about the same time.
