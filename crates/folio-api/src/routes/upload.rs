@@ -5,7 +5,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use bytes::Bytes;
-use folio_jobs::{FileRecord, now_millis};
+use folio_jobs::now_millis;
 use folio_render::Code;
 
 use crate::answers::{Envelope, Presigned, Uploaded, ok};
@@ -15,7 +15,7 @@ use crate::params::Params;
 use crate::params::multipart_boundary;
 use crate::service::files;
 use crate::service::input::{content_type_for, load, store_upload};
-use crate::service::naming::{download_url, file_record, new_token, sanitize_name, upload_url};
+use crate::service::naming::{download_url, sanitize_name, upload_url};
 use crate::service::storage::check_upload;
 use crate::service::task::expiration;
 use crate::{ApiError, AppState};
@@ -54,17 +54,7 @@ pub async fn presigned(State(state): State<AppState>, p: Params) -> Result<Respo
         .and_then(media_type)
         .unwrap_or_else(|| content_type_for(&name).to_string());
     let minutes = expiration(&state, &p)?;
-    drop(check_upload(&state, None).await?);
-    let token = new_token();
-    let now = now_millis();
-    let expires_at = now + minutes.max(state.config.presigned_upload_minutes) as i64 * 60_000;
-    state
-        .files
-        .insert_file(FileRecord {
-            content_type,
-            ..file_record(&token, &name, None, None, expires_at)
-        })
-        .await?;
+    let (token, expires_at) = files::reserve_upload(&state, &name, content_type, minutes).await?;
     Ok(ok(&Presigned {
         envelope: Envelope::success(),
         presigned_url: upload_url(&state, &token, &name).await?,

@@ -52,6 +52,28 @@ pub async fn sha256(state: &AppState, token: &str) -> Result<String, ApiError> {
         .collect())
 }
 
+/// Record a pending upload for a presigned URL, if the store has room: its token and expiry
+/// (the longer of `minutes` and `--presigned-upload-minutes`).
+pub async fn reserve_upload(
+    state: &AppState,
+    name: &str,
+    content_type: String,
+    minutes: u64,
+) -> Result<(String, i64), ApiError> {
+    drop(check_upload(state, None).await?);
+    let token = super::naming::new_token();
+    let expires_at =
+        now_millis() + minutes.max(state.config.presigned_upload_minutes) as i64 * 60_000;
+    state
+        .files
+        .insert_file(FileRecord {
+            content_type,
+            ..super::naming::file_record(&token, name, None, None, expires_at)
+        })
+        .await?;
+    Ok((token, expires_at))
+}
+
 /// The upload a presigned URL may still take: known, unexpired, an upload (not a job's result,
 /// whose URL only downloads: writing through it would forge the result), and not used yet.
 pub async fn pending_upload(state: &AppState, token: &str) -> Result<FileRecord, ApiError> {
