@@ -26,6 +26,11 @@ use crate::service::storage::discard_job_files;
 use crate::service::task::{OperationKind, Task};
 use crate::{ApiError, AppState};
 
+/// The kind of job this version records: its parameters are a serialised [`Task`]. A worker
+/// runs only jobs of this kind, so a record of another shape (from an older or newer Folio
+/// sharing the queue) fails with a clear message instead of being misread.
+pub const TASK_KIND: &str = "task";
+
 /// The one handler of every operation route: read the task, then run it or queue it.
 pub async fn submit(state: AppState, kind: OperationKind, p: Params) -> Result<Response, ApiError> {
     let is_async = p.bool("async", false)?;
@@ -123,7 +128,7 @@ async fn enqueue(state: &AppState, id: String, mut task: Task) -> Result<Respons
         .jobs
         .enqueue(NewJob {
             id: id.clone(),
-            kind: "task".into(),
+            kind: TASK_KIND.into(),
             params,
             secrets,
             expires_at,
@@ -170,11 +175,17 @@ async fn process(state: &AppState, worker: &str, job: Job) {
     let id = job.id.clone();
     tracing::info!(job = %job_tag(&id), worker, attempt = job.attempts, "job started");
     let params = crate::service::secrets::merge(job.params.clone(), job.secrets.as_ref());
-    let task: Task = match serde_json::from_value(params) {
+    let read = match job.kind.as_str() {
+        TASK_KIND => serde_json::from_value::<Task>(params).map_err(|e| e.to_string()),
+        other => Err(format!(
+            "this version of Folio does not run jobs of kind '{other}'"
+        )),
+    };
+    let task = match read {
         Ok(t) => t,
         Err(e) => {
             let message = format!(
-                "Unreadable job parameters ({e}): the job may have been recorded by another version of Folio. Submit it again."
+                "Unreadable job ({e}): it was recorded by another version of Folio. Submit it again."
             );
             if let Ok(true) = state
                 .jobs

@@ -221,3 +221,43 @@ async fn rotate_then_info_in_process() {
     assert_eq!(info["info"]["PageCount"], 2, "{info}");
     assert_eq!(info["name"], "doc-rotated.pdf", "{info}");
 }
+
+/// A job the queue holds in another shape (an older Folio's `convert` record) fails with a
+/// message saying so, instead of being misread or retried for ever.
+#[tokio::test]
+async fn jobs_of_an_unknown_kind_fail_clearly() {
+    use folio_jobs::{JobQueue, JobState, NewJob};
+    let b = Backends::new().await;
+    let config = ApiConfig {
+        spool_dir: b.dir.path().join("spool"),
+        ..ApiConfig::default()
+    };
+    let state = AppState::new(config, b.store.clone(), b.repo.clone(), b.repo.clone());
+    b.repo
+        .enqueue(NewJob {
+            id: "old".into(),
+            kind: "convert".into(),
+            params: serde_json::json!({"format": "png", "pages": ""}),
+            secrets: None,
+            expires_at: folio_jobs::now_millis() + 60_000,
+        })
+        .await
+        .unwrap();
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let workers = folio_api::worker::spawn_all(&state, "test", rx);
+    let job = loop {
+        let job = b.repo.get("old").await.unwrap().unwrap();
+        if job.state != JobState::Queued && job.state != JobState::Running {
+            break job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    stop.send(true).unwrap();
+    for w in workers {
+        w.abort();
+    }
+    assert_eq!(job.state, JobState::Failed);
+    assert_eq!(job.error_code, Some(500));
+    let message = job.error_message.unwrap();
+    assert!(message.contains("kind 'convert'"), "{message}");
+}
