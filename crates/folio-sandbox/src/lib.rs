@@ -266,17 +266,7 @@ fn rotate(
     emit: &mut impl FnMut(Event) -> bool,
 ) -> Result<(), Failure> {
     let spec = PageSpec::parse(&job.pages)?;
-    if pdf.len() as u64 > job.limits.max_input_bytes {
-        return Err(folio_render::Error::LimitExceeded {
-            limit: folio_render::Limit::InputBytes,
-            message: format!(
-                "The document is {} bytes; the limit is {} bytes.",
-                pdf.len(),
-                job.limits.max_input_bytes
-            ),
-        }
-        .into());
-    }
+    job.limits.check_input_size(pdf.len() as u64)?;
     let rotated = folio_pdf::rotate(&pdf, &job.password, &spec, job.limits.max_pages, angle)?;
     drop(pdf);
     use std::io::Write;

@@ -94,18 +94,20 @@ impl Backends {
 
     /// Files the store holds (uploads, results, placeholders with bytes).
     pub fn stored_files(&self) -> usize {
-        fn count(dir: &Path) -> usize {
-            std::fs::read_dir(dir).map_or(0, |entries| {
-                entries
-                    .flatten()
-                    .map(|e| match e.file_type() {
-                        Ok(t) if t.is_dir() => count(&e.path()),
-                        Ok(t) if t.is_file() => 1,
-                        _ => 0,
-                    })
-                    .sum()
-            })
-        }
-        count(&self.dir.path().join("files"))
+        count_files(&self.dir.path().join("files"))
     }
+}
+
+/// Regular files under `dir`, however deep (0 when it does not exist).
+pub fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| match e.file_type() {
+                Ok(t) if t.is_dir() => count_files(&e.path()),
+                Ok(t) if t.is_file() => 1,
+                _ => 0,
+            })
+            .sum()
+    })
 }

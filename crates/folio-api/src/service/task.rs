@@ -6,7 +6,7 @@
 //! [`Operation`] (what the job carries), its parameters read in [`Operation::from_params`], and
 //! its run in [`super::conversion`]; then one row of the route table.
 
-use folio_render::{Code, ColorMode, Format, PageSpec};
+use folio_render::{ColorMode, Format, PageSpec};
 use serde::{Deserialize, Serialize};
 
 use super::input::{Source, source_from_params};
@@ -112,30 +112,20 @@ impl Operation {
     }
 }
 
-/// A page selection as the client wrote it, checked: jobs carry the text, and reading one back
-/// checks it again.
+/// A page selection as the client wrote it, known to parse: jobs carry the text (what the render
+/// workers take), and reading one back checks it again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Pages {
-    text: String,
-    spec: PageSpec,
-}
+pub struct Pages(String);
 
 impl Pages {
     pub fn parse(text: &str) -> Result<Self, folio_render::Error> {
-        Ok(Self {
-            spec: PageSpec::parse(text)?,
-            text: text.to_string(),
-        })
+        PageSpec::parse(text)?;
+        Ok(Self(text.to_string()))
     }
 
-    /// The selection as written (what the render workers take).
     pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    pub fn spec(&self) -> &PageSpec {
-        &self.spec
+        &self.0
     }
 }
 
@@ -148,7 +138,7 @@ impl TryFrom<String> for Pages {
 
 impl From<Pages> for String {
     fn from(p: Pages) -> String {
-        p.text
+        p.0
     }
 }
 
@@ -253,10 +243,9 @@ pub fn expiration(state: &AppState, p: &Params) -> Result<u64, ApiError> {
     match p.int("expiration")? {
         None => Ok(cfg.default_expiration_minutes),
         Some(m) if m >= 1 => Ok((m as u64).min(cfg.max_expiration_minutes)),
-        Some(m) => Err(ApiError::new(
-            Code::BadRequest,
-            format!("Invalid 'expiration' {m}: give a number of minutes ≥ 1."),
-        )),
+        Some(m) => Err(ApiError::bad_request(format!(
+            "Invalid 'expiration' {m}: give a number of minutes ≥ 1."
+        ))),
     }
 }
 

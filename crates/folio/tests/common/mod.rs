@@ -187,19 +187,7 @@ impl Server {
     /// Regular files under the store's directory (`<data dir>/files`): every stored upload, page
     /// and placeholder that has bytes.
     pub fn stored_files(&self) -> usize {
-        fn count(dir: &Path) -> usize {
-            std::fs::read_dir(dir).map_or(0, |entries| {
-                entries
-                    .flatten()
-                    .map(|e| match e.file_type() {
-                        Ok(t) if t.is_dir() => count(&e.path()),
-                        Ok(t) if t.is_file() => 1,
-                        _ => 0,
-                    })
-                    .sum()
-            })
-        }
-        count(&self.data_dir.join("files"))
+        folio_testkit::count_files(&self.data_dir.join("files"))
     }
 
     /// The server's resident memory high-water mark, in MiB.
