@@ -100,3 +100,51 @@ fn rotate_takes_the_password_and_writes_an_open_pdf() {
     let r = rotations(j["url"].as_str().unwrap());
     assert!(!r.is_empty() && r.iter().all(|&r| r == 180), "{r:?}");
 }
+
+/// Hostile requests and files: a selection repeating one page past the page limit, an input
+/// over the size limit, and a page tree nested thousands deep (parsed in a render worker, which
+/// may die for it: the server answers and stays up).
+#[test]
+fn rotate_survives_hostile_requests() {
+    let s = Server::start(&["--max-input-mib", "1", "--max-pages", "100"]);
+    let url = s.upload_bytes("one.pdf", with_pages(1, 100.0, 100.0));
+    let repeated = vec!["0"; 5000].join(",");
+    let (status, j) = s.get_json(&format!(
+        "/pdf/edit/rotate?angle=90&pages={repeated}&url={url}"
+    ));
+    assert_eq!(status, 400, "{j}");
+    assert!(
+        j["message"].as_str().unwrap().contains("Too many pages"),
+        "{j}"
+    );
+
+    let mut big = with_pages(1, 100.0, 100.0);
+    big.extend(std::iter::repeat_n(b'%', 2 << 20));
+    let big = s.upload_bytes("big.pdf", big);
+    let (status, j) = s.get_json(&format!("/pdf/edit/rotate?angle=90&url={big}"));
+    assert_eq!(status, 413, "{j}");
+
+    let depth = 5000;
+    let mut objects = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
+    for i in 0..depth {
+        let (me, kid) = (i + 2, i + 3);
+        let parent = if i == 0 {
+            String::new()
+        } else {
+            format!("/Parent {} 0 R", me - 1)
+        };
+        objects
+            .push(format!("<< /Type /Pages /Kids [{kid} 0 R] /Count 1 {parent} >>").into_bytes());
+    }
+    objects.push(
+        format!(
+            "<< /Type /Page /Parent {} 0 R /MediaBox [0 0 100 100] >>",
+            depth + 1
+        )
+        .into_bytes(),
+    );
+    let deep = s.upload_bytes("deep.pdf", folio_render::testpdf::assemble(&objects));
+    let (status, j) = s.get_json(&format!("/pdf/edit/rotate?angle=90&url={deep}"));
+    assert!(matches!(status, 200 | 442), "{status} {j}");
+    assert_eq!(s.get_json("/health").0, 200);
+}
