@@ -166,6 +166,7 @@ fn check_sizes(
                 return Err(Error::PageOutOfRange {
                     page: p.to_string(),
                     page_count: count,
+                    first: 0,
                 });
             }
             doc.pixel_size(p, resolution, limits)

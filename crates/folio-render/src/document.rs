@@ -254,6 +254,7 @@ impl Document {
             return Err(Error::PageOutOfRange {
                 page: index.to_string(),
                 page_count: count,
+                first: 0,
             });
         }
         let (w, h) = self.pixel_size(index, resolution, limits)?;

@@ -23,9 +23,14 @@ pub enum Error {
     /// `pages` names a page the document does not have.
     #[error(
         "Invalid index range. Page index {page} is out of range: the document has {page_count} page(s). \
-         Use /pdf/info to get page count. First page is 0."
+         Use /pdf/info to get page count. First page is {first}."
     )]
-    PageOutOfRange { page: String, page_count: usize },
+    PageOutOfRange {
+        page: String,
+        page_count: usize,
+        /// How the client counts: 0, or 1 for `/pdf/split` and `/pdf/edit/delete-pages`.
+        first: u8,
+    },
 
     /// `pages` is not valid syntax.
     #[error("Invalid page range specified: '{spec}': {reason}.")]

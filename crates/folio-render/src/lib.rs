@@ -31,7 +31,7 @@ pub use convert::{PageImage, Summary, convert, convert_tiff};
 pub use document::{DocInfo, Document, PageGeometry, PdfDate};
 pub use encode::{Format, encode_page};
 pub use error::{Error, Limit};
-pub use pages::{PageItem, PageRef, PageSpec};
+pub use pages::{Base, PageItem, PageRef, PageSpec};
 pub use raster::{ColorMode, Pixels, Raster};
 pub use text::LINE_BREAK;
 

@@ -1,10 +1,12 @@
-//! The PDF.co page-selection grammar (0-based).
+//! The PDF.co page-selection grammar, 0-based (most endpoints) or 1-based (`/pdf/split` and
+//! `/pdf/edit/delete-pages`): one parser with a [`Base`].
 //!
 //! `""` selects every page. Otherwise a comma-separated list of items, spaces allowed anywhere
 //! between tokens: `N`, `N-M` (inclusive), `N-` (to the last page) and `!N`, an index counted from
 //! the end (`!0` is the last page). Both ends of a range may use either form (`!5-!2`, `0-!0`).
 //! Pages come out in the order listed, duplicates kept; a range whose start lies after its end is
-//! walked backwards (`5-2` = 5,4,3,2), so no listed page is silently dropped.
+//! walked backwards (`5-2` = 5,4,3,2), so no listed page is silently dropped. Counted from 1, the
+//! same forms shift by one: `1` is the first page, `!1` the last, and `0` or `!0` are refused.
 //!
 //! Parsing is split in two: [`PageSpec::parse`] checks the syntax without knowing the document
 //! (errors map to PDF.co 450), [`PageSpec::resolve`] checks indices against the page count
@@ -30,11 +32,21 @@ pub enum PageItem {
     Range(PageRef, Option<PageRef>),
 }
 
+/// Where a selection's numbers start. Items are stored 0-based either way; the base says how
+/// the client wrote them, so that messages quote the client's own numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Base {
+    #[default]
+    Zero,
+    One,
+}
+
 /// A parsed page selection, not yet tied to a document.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PageSpec {
     /// Empty means every page.
     pub items: Vec<PageItem>,
+    pub base: Base,
 }
 
 /// Longest `pages` string accepted; a longer one is almost surely an attack or a mistake.
@@ -46,19 +58,53 @@ impl PageSpec {
         Self::default()
     }
 
-    /// Parse a selection. Errors are [`Error::InvalidPageRange`].
+    /// Parse a 0-based selection. Errors are [`Error::InvalidPageRange`].
     pub fn parse(spec: &str) -> Result<Self, Error> {
+        Self::parse_based(spec, Base::Zero)
+    }
+
+    /// Parse a selection whose numbers start at `base`.
+    pub fn parse_based(spec: &str, base: Base) -> Result<Self, Error> {
         if spec.len() > MAX_SPEC_LEN {
             return Err(invalid(spec, "it is too long"));
         }
         if spec.trim().is_empty() {
-            return Ok(Self::all());
+            return Ok(Self {
+                items: Vec::new(),
+                base,
+            });
         }
         let items = spec
             .split(',')
-            .map(|item| parse_item(item).map_err(|why| invalid(spec, &why)))
+            .map(|item| parse_item(item, base).map_err(|why| invalid(spec, &why)))
             .collect::<Result<_, _>>()?;
-        Ok(Self { items })
+        Ok(Self { items, base })
+    }
+
+    /// The pages of each item, in order (one group per comma item; every page, one group each,
+    /// for an empty selection): what `/pdf/split` makes one file of. `max_pages` bounds the
+    /// pages of all groups together.
+    pub fn resolve_groups(
+        &self,
+        page_count: usize,
+        max_pages: usize,
+    ) -> Result<Vec<Vec<usize>>, Error> {
+        if self.items.is_empty() {
+            return Ok(self
+                .resolve(page_count, max_pages)?
+                .into_iter()
+                .map(|p| vec![p])
+                .collect());
+        }
+        let mut total = 0;
+        self.items
+            .iter()
+            .map(|item| {
+                let mut pages = Vec::new();
+                self.resolve_item(*item, page_count, max_pages, &mut total, &mut pages)?;
+                Ok(pages)
+            })
+            .collect()
     }
 
     /// The 0-based page indices this selection names in a document of `page_count` pages.
@@ -75,9 +121,29 @@ impl PageSpec {
             }
             return Ok((0..page_count).collect());
         }
+        let (mut total, mut pages) = (0, Vec::new());
+        for item in &self.items {
+            self.resolve_item(*item, page_count, max_pages, &mut total, &mut pages)?;
+        }
+        Ok(pages)
+    }
+
+    /// Append the pages of `item` to `pages`, counting them in `total` against `max_pages`.
+    fn resolve_item(
+        &self,
+        item: PageItem,
+        page_count: usize,
+        max_pages: usize,
+        total: &mut usize,
+        pages: &mut Vec<usize>,
+    ) -> Result<(), Error> {
         let out_of_range = |r: PageRef| Error::PageOutOfRange {
-            page: describe_ref(r),
+            page: describe_ref(r, self.base),
             page_count,
+            first: match self.base {
+                Base::Zero => 0,
+                Base::One => 1,
+            },
         };
         let index = |r: PageRef| -> Result<usize, Error> {
             let n = usize::try_from(match r {
@@ -91,39 +157,37 @@ impl PageSpec {
                 PageRef::FromEnd(_) => page_count - 1 - n,
             })
         };
-        let mut pages = Vec::new();
-        let push = |p: usize, pages: &mut Vec<usize>| {
-            if pages.len() >= max_pages {
+        let mut push = |p: usize| {
+            if *total >= max_pages {
                 return Err(Error::TooManyPages {
-                    requested: pages.len() + 1,
+                    requested: *total + 1,
                     limit: max_pages,
                 });
             }
+            *total += 1;
             pages.push(p);
             Ok(())
         };
-        for item in &self.items {
-            match *item {
-                PageItem::One(r) => push(index(r)?, &mut pages)?,
-                PageItem::Range(a, b) => {
-                    let start = index(a)?;
-                    let end = match b {
-                        Some(b) => index(b)?,
-                        None => page_count - 1,
-                    };
-                    if start <= end {
-                        for p in start..=end {
-                            push(p, &mut pages)?;
-                        }
-                    } else {
-                        for p in (end..=start).rev() {
-                            push(p, &mut pages)?;
-                        }
+        match item {
+            PageItem::One(r) => push(index(r)?)?,
+            PageItem::Range(a, b) => {
+                let start = index(a)?;
+                let end = match b {
+                    Some(b) => index(b)?,
+                    None => page_count - 1,
+                };
+                if start <= end {
+                    for p in start..=end {
+                        push(p)?;
+                    }
+                } else {
+                    for p in (end..=start).rev() {
+                        push(p)?;
                     }
                 }
             }
         }
-        Ok(pages)
+        Ok(())
     }
 }
 
@@ -135,34 +199,39 @@ fn invalid(spec: &str, why: &str) -> Error {
     }
 }
 
-fn describe_ref(r: PageRef) -> String {
+/// A reference as the client wrote it.
+fn describe_ref(r: PageRef, base: Base) -> String {
+    let shift = |n: u64| match base {
+        Base::Zero => n,
+        Base::One => n.saturating_add(1),
+    };
     match r {
-        PageRef::FromStart(n) => n.to_string(),
-        PageRef::FromEnd(n) => format!("!{n}"),
+        PageRef::FromStart(n) => shift(n).to_string(),
+        PageRef::FromEnd(n) => format!("!{}", shift(n)),
     }
 }
 
-fn parse_item(item: &str) -> Result<PageItem, String> {
+fn parse_item(item: &str, base: Base) -> Result<PageItem, String> {
     let item = item.trim();
     if item.is_empty() {
         return Err("an item between commas is empty".into());
     }
     match item.split_once('-') {
-        None => Ok(PageItem::One(parse_ref(item)?)),
+        None => Ok(PageItem::One(parse_ref(item, base)?)),
         Some((a, b)) => {
-            let start = parse_ref(a.trim())?;
+            let start = parse_ref(a.trim(), base)?;
             let b = b.trim();
             let end = if b.is_empty() {
                 None
             } else {
-                Some(parse_ref(b)?)
+                Some(parse_ref(b, base)?)
             };
             Ok(PageItem::Range(start, end))
         }
     }
 }
 
-fn parse_ref(s: &str) -> Result<PageRef, String> {
+fn parse_ref(s: &str, base: Base) -> Result<PageRef, String> {
     let (from_end, digits) = match s.strip_prefix('!') {
         Some(rest) => (true, rest.trim_start()),
         None => (false, s),
@@ -172,6 +241,12 @@ fn parse_ref(s: &str) -> Result<PageRef, String> {
     }
     // Absurdly long numbers saturate: they are valid syntax, and resolve() reports them out of range.
     let n = digits.parse::<u64>().unwrap_or(u64::MAX);
+    let n = match base {
+        Base::Zero => n,
+        Base::One => n.checked_sub(1).ok_or_else(|| {
+            format!("'{s}' is not a page: pages are counted from 1 here (the last is !1)")
+        })?,
+    };
     Ok(if from_end {
         PageRef::FromEnd(n)
     } else {
@@ -284,6 +359,40 @@ mod tests {
             }
         }
         Some(out)
+    }
+
+    /// `/pdf/split` and `/pdf/edit/delete-pages` count from 1: the same grammar shifted, with
+    /// messages in the client's numbers; each item is one group.
+    #[test]
+    fn one_based_selections_and_groups() {
+        let one = |spec: &str, count| PageSpec::parse_based(spec, Base::One)?.resolve(count, 100);
+        assert_eq!(one("1-2,3-", 5).unwrap(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(one("!1", 5).unwrap(), vec![4]);
+        assert_eq!(one("!2-!1", 5).unwrap(), vec![3, 4]);
+        for bad in ["0", "!0", "0-2"] {
+            let e = PageSpec::parse_based(bad, Base::One).unwrap_err();
+            assert_eq!(e.code(), 450, "{bad}: {e}");
+        }
+        let e = one("6", 5).unwrap_err();
+        assert_eq!(e.code(), 449);
+        assert!(
+            e.to_string().contains("'6'") || e.to_string().contains(" 6"),
+            "{e}"
+        );
+        let groups = PageSpec::parse_based("1-2,3-", Base::One)
+            .unwrap()
+            .resolve_groups(5, 100)
+            .unwrap();
+        assert_eq!(groups, vec![vec![0, 1], vec![2, 3, 4]]);
+        let every = PageSpec::parse_based("", Base::One).unwrap();
+        assert_eq!(
+            every.resolve_groups(3, 100).unwrap(),
+            vec![vec![0], vec![1], vec![2]]
+        );
+        let e = PageSpec::parse("0-!0,0-!0")
+            .unwrap()
+            .resolve_groups(60, 100);
+        assert!(matches!(e, Err(Error::TooManyPages { .. })));
     }
 
     proptest! {

@@ -147,6 +147,7 @@ impl Document {
             return Err(Error::PageOutOfRange {
                 page: index.to_string(),
                 page_count: count,
+                first: 0,
             });
         }
         let page = &self.pdf().pages()[index];

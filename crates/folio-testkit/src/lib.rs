@@ -34,13 +34,11 @@ pub fn skipped_without(test: &str, why: &str) {
     eprintln!("SKIPPED {test}: {why}");
 }
 
-/// Whether the program `name` runs here; if not, the skip is reported as [`skipped_without`]
-/// says, naming the Debian `package` to install.
+/// Whether the program `name` runs here (it starts: `mutool --version` exits 1 although
+/// installed); if not, the skip is reported as [`skipped_without`] says, naming the Debian
+/// `package` to install.
 pub fn have_tool(test: &str, name: &str, package: &str) -> bool {
-    let present = Command::new(name)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let present = Command::new(name).arg("--version").output().is_ok();
     if !present {
         skipped_without(
             test,
