@@ -54,6 +54,8 @@ pub struct ApiConfig {
     pub max_concurrent_renders: usize,
     /// Synchronous conversions that may wait for a render slot; more answer 429 at once.
     pub max_waiting_sync: usize,
+    /// Most sources one request may name (a merge's comma-separated `url`).
+    pub max_inputs: usize,
     /// Render threads per conversion (0 = one per core).
     pub render_threads: usize,
     /// Async worker tasks claiming jobs.
@@ -103,6 +105,7 @@ impl Default for ApiConfig {
             job_timeout: Duration::from_secs(30 * 60),
             max_concurrent_renders: 2,
             max_waiting_sync: 64,
+            max_inputs: 100,
             render_threads: 0,
             workers: 2,
             max_queued_jobs: 1000,

@@ -97,6 +97,120 @@ pub(crate) mod schema {
         callback: Option<String>,
     }
 
+    /// Parameters of `/pdf/merge`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(crate) struct MergeParams {
+        /// The PDFs, comma-separated, joined in this order (a URL holding a comma encodes it as
+        /// `%2C`); a multipart `file` part comes first. At most `--max-inputs` of them.
+        url: Option<String>,
+        /// The open password, tried on every input; the output is written without encryption.
+        password: Option<String>,
+        #[serde(rename = "async")]
+        r#async: Option<bool>,
+        /// Output name (default `merged.pdf`).
+        name: Option<String>,
+        expiration: Option<i64>,
+        httpusername: Option<String>,
+        httppassword: Option<String>,
+        callback: Option<String>,
+        /// `{"RenameMatchingFieldsDuringMerge": true}` (default true: a form field named like one
+        /// of an earlier input is renamed `name_2`, … so both keep their values; false: it is left
+        /// out of the form) and `{"GenerateBookmarks": true}` (one bookmark per input, titled by
+        /// its file name, above its own outline; default false).
+        profiles: Option<String>,
+    }
+
+    /// Parameters of `/pdf/split`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(crate) struct SplitParams {
+        /// The PDF, as for the conversions.
+        url: Option<String>,
+        /// **1-based**; each comma item is one output file: `1-2,3-` → two files; `!1` is the
+        /// last page; `*` or empty → one file per page.
+        pages: Option<String>,
+        password: Option<String>,
+        #[serde(rename = "async")]
+        r#async: Option<bool>,
+        /// Base name of the outputs (`name-1.pdf`, `name-2.pdf`, …; default `<input>-split`).
+        name: Option<String>,
+        expiration: Option<i64>,
+        httpusername: Option<String>,
+        httppassword: Option<String>,
+        callback: Option<String>,
+    }
+
+    /// Parameters of `/pdf/edit/delete-pages`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(crate) struct DeletePagesParams {
+        url: Option<String>,
+        /// **1-based** pages to remove: `1,3-4`, `!1` = the last page. Removing every page is
+        /// refused (400).
+        pages: String,
+        password: Option<String>,
+        #[serde(rename = "async")]
+        r#async: Option<bool>,
+        /// Output name (default `<input>-pages-deleted.pdf`).
+        name: Option<String>,
+        expiration: Option<i64>,
+        httpusername: Option<String>,
+        httppassword: Option<String>,
+        callback: Option<String>,
+    }
+
+    /// Parameters of `/pdf/security/add` (names in any letter case).
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    #[serde(rename_all = "camelCase")]
+    pub(crate) struct SecurityAddParams {
+        url: Option<String>,
+        /// Gives every right; empty = the user password.
+        owner_password: Option<String>,
+        /// Needed to open the file; empty = it opens without one (with the rights below). One of
+        /// the two passwords is required.
+        user_password: Option<String>,
+        /// `RC4_40bit`, `RC4_128bit`, `AES_128bit` (default) or `AES_256bit`.
+        encryption_algorithm: Option<String>,
+        allow_accessibility_support: Option<bool>,
+        allow_assembly_document: Option<bool>,
+        allow_print_document: Option<bool>,
+        allow_fill_forms: Option<bool>,
+        allow_modify_document: Option<bool>,
+        allow_content_extraction: Option<bool>,
+        allow_modify_annotations: Option<bool>,
+        /// `HighResolution` (default) or `LowResolution` (degraded printing only).
+        print_quality: Option<String>,
+        /// The input's own open password, if it is encrypted already.
+        password: Option<String>,
+        #[serde(rename = "async")]
+        r#async: Option<bool>,
+        /// Output name (default `<input>-protected.pdf`).
+        name: Option<String>,
+        expiration: Option<i64>,
+        httpusername: Option<String>,
+        httppassword: Option<String>,
+        callback: Option<String>,
+    }
+
+    /// Parameters of `/pdf/security/remove`.
+    #[derive(ToSchema, IntoParams)]
+    #[into_params(parameter_in = Query)]
+    pub(crate) struct SecurityRemoveParams {
+        url: Option<String>,
+        /// The user or the owner password.
+        password: Option<String>,
+        #[serde(rename = "async")]
+        r#async: Option<bool>,
+        /// Output name (default `<input>-unprotected.pdf`).
+        name: Option<String>,
+        expiration: Option<i64>,
+        httpusername: Option<String>,
+        httppassword: Option<String>,
+        callback: Option<String>,
+    }
+
     /// Parameters of `/file/upload/get-presigned-url`.
     #[derive(ToSchema, IntoParams)]
     #[into_params(parameter_in = Query)]
@@ -166,7 +280,8 @@ pub(crate) mod schema {
         info(
             title = "Folio",
             description = "A self-hosted server for the PDF.co / ByteScout Cloud API Server API: PDF \
-                to page images and text, information and page rotation, synchronously or as jobs.\n\nEvery path also answers under \
+                to page images and text, information; merge, split, delete and rotate pages; add and remove \
+                password protection; synchronously or as jobs.\n\nEvery path also answers under \
                 `/v1`, in any letter case, with or without a trailing slash. Parameters may come in \
                 the query, a JSON body, a form or a multipart body, in any case; booleans also as \
                 `True`/`1`, numbers also as strings. Errors use the PDF.co envelope with the HTTP \
@@ -176,6 +291,8 @@ pub(crate) mod schema {
         tags(
             (name = "Convert", description = "PDF to images, text and information"),
             (name = "Edit", description = "New PDFs made from the input"),
+            (name = "Assemble", description = "PDFs joined, split, and pages removed"),
+            (name = "Security", description = "Password protection added or removed"),
             (name = "Files", description = "Uploads, downloads and stored files"),
             (name = "Jobs", description = "Async jobs started with `async=true`"),
             (name = "Operations", description = "Health, metrics, this document, the web page"),
@@ -186,6 +303,11 @@ pub(crate) mod schema {
             ConvertParams,
             InfoParams,
             RotateParams,
+            MergeParams,
+            SplitParams,
+            DeletePagesParams,
+            SecurityAddParams,
+            SecurityRemoveParams,
             PresignParams,
             FetchParams,
             Base64Upload,

@@ -65,6 +65,17 @@ pub(crate) const KNOWN: &[&str] = &[
     "cache",
     "ocrmode",
     "angle",
+    "ownerpassword",
+    "userpassword",
+    "encryptionalgorithm",
+    "allowaccessibilitysupport",
+    "allowassemblydocument",
+    "allowprintdocument",
+    "allowfillforms",
+    "allowmodifydocument",
+    "allowcontentextraction",
+    "allowmodifyannotations",
+    "printquality",
 ];
 
 impl Params {

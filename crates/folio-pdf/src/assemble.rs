@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use folio_render::Error;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
+use serde::{Deserialize, Serialize};
 
 use crate::{MAX_TREE_DEPTH, Written, guarded, open, page_ids, save};
 
@@ -32,7 +33,7 @@ const MAX_NESTING: usize = 256;
 const MAX_OUTLINE_ITEMS: usize = 100_000;
 
 /// How [`merge`] joins documents.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MergeOptions {
     /// Form fields whose names clash with a field of an earlier input get a suffix (`name_2` for
     /// the second input), so that both keep their own values; otherwise the later field is

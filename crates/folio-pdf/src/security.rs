@@ -7,11 +7,12 @@ use std::sync::Arc;
 use folio_render::Error;
 use lopdf::encryption::crypt_filters::{Aes128CryptFilter, Aes256CryptFilter, CryptFilter};
 use lopdf::{EncryptionState, EncryptionVersion, Object, Permissions, StringFormat};
+use serde::{Deserialize, Serialize};
 
 use crate::{Written, guarded, open, page_ids, save};
 
 /// PDF.co's `encryptionAlgorithm`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Algorithm {
     /// RC4 with a 40-bit key (revision 2): only for very old readers.
     Rc4_40,
@@ -39,7 +40,7 @@ impl Algorithm {
 }
 
 /// What a reader may do without the owner password. All allowed by default, as in PDF.co.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Allowed {
     pub accessibility: bool,
     pub assembly: bool,
@@ -92,7 +93,7 @@ impl Allowed {
 }
 
 /// How to protect a document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Protection {
     /// Opens the document with every right; empty = the user password (the standard's rule).
     pub owner_password: String,
@@ -100,6 +101,16 @@ pub struct Protection {
     pub user_password: String,
     pub algorithm: Algorithm,
     pub allowed: Allowed,
+}
+
+/// The passwords are not printed.
+impl std::fmt::Debug for Protection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Protection")
+            .field("algorithm", &self.algorithm)
+            .field("allowed", &self.allowed)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Encrypt `input` (opened with `password` if it is already encrypted: its old protection is

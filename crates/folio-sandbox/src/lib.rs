@@ -45,13 +45,17 @@ pub struct RenderJob {
     /// Render images (as `options` say) or extract text.
     #[serde(default)]
     pub kind: JobKind,
+    /// Several inputs (a merge): the payload is their bytes one after the other, these long.
+    /// Empty: the payload is one document.
+    #[serde(default)]
+    pub input_sizes: Vec<u64>,
 }
 
 /// What a job produces. Text runs in the sandbox too: reading a page's text interprets its whole
 /// content stream, which a hostile document can make as slow or as hungry as rendering it. So
 /// does [`JobKind::Info`]: opening a document inflates its object streams, and a megabyte of them
 /// can inflate to gigabytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {
     #[default]
@@ -64,6 +68,31 @@ pub enum JobKind {
     Rotate {
         angle: i64,
     },
+    /// The inputs (`input_sizes`) joined into one PDF at `output_path`.
+    Merge(folio_pdf::MergeOptions),
+    /// One PDF per item of the 1-based `pages` (one per page when empty), each sent back as
+    /// [`Event::Document`].
+    Split,
+    /// The PDF without the pages of the 1-based `pages`, at `output_path`.
+    DeletePages,
+    /// The PDF encrypted, at `output_path`.
+    Protect(folio_pdf::Protection),
+    /// The PDF decrypted with `password`, at `output_path`.
+    Unprotect,
+}
+
+impl JobKind {
+    /// A kind that writes one new PDF to `output_path` (rather than pages, text or data).
+    pub fn writes_pdf(&self) -> bool {
+        matches!(
+            self,
+            JobKind::Rotate { .. }
+                | JobKind::Merge(_)
+                | JobKind::DeletePages
+                | JobKind::Protect(_)
+                | JobKind::Unprotect
+        )
+    }
 }
 
 /// What `/pdf/info` reports about a document.
@@ -92,6 +121,8 @@ pub enum Event {
     FileProgress(usize),
     /// The text of one page (text jobs), in selection order.
     Text(PageText),
+    /// One whole PDF of several (a split), in order from `seq` 0.
+    Document(PdfPart),
     /// The answer of an info job (its only event).
     Info(Box<DocumentInfo>),
     /// What the page that comes next could not show ("page 0: 5 glyphs of font MS-Mincho not
@@ -107,6 +138,14 @@ pub struct PageText {
     /// 0-based page index in the document.
     pub page: usize,
     pub text: String,
+}
+
+/// One output PDF of a split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfPart {
+    pub seq: usize,
+    pub page_count: usize,
+    pub pdf: Vec<u8>,
 }
 
 /// Why a conversion did not finish: a PDF.co error code and a message for the person who sent
@@ -190,8 +229,8 @@ pub fn execute(
             Err(stopped().into())
         };
     }
-    if let JobKind::Rotate { angle } = job.kind {
-        return rotate(job, pdf, angle, &mut emit);
+    if job.kind.writes_pdf() || job.kind == JobKind::Split {
+        return pdf_tool(job, pdf, &mut emit);
     }
     let doc = Document::open(pdf, &job.password, &job.limits)?;
     let pages = PageSpec::parse(&job.pages)?.resolve(doc.page_count(), job.limits.max_pages)?;
@@ -258,30 +297,97 @@ fn output_file(job: &RenderJob) -> Result<std::fs::File, Failure> {
     Ok(std::fs::File::create(path).map_err(folio_render::Error::from)?)
 }
 
-/// [`JobKind::Rotate`]: the new PDF goes to the output file; progress reports every page done.
-fn rotate(
+/// The kinds that rewrite documents (folio-pdf). A new PDF goes to the output file, split parts
+/// are sent back one by one; `Started` names the pages of the input (what `pageCount` answers).
+fn pdf_tool(
     job: &RenderJob,
-    pdf: Vec<u8>,
-    angle: i64,
+    input: Vec<u8>,
     emit: &mut impl FnMut(Event) -> bool,
 ) -> Result<(), Failure> {
-    let spec = PageSpec::parse(&job.pages)?;
-    job.limits.check_input_size(pdf.len() as u64)?;
-    let rotated = folio_pdf::rotate(&pdf, &job.password, &spec, job.limits.max_pages, angle)?;
-    drop(pdf);
+    use folio_render::Base;
+    let stopped = || {
+        Failure::from(folio_render::Error::Output(
+            "the conversion was stopped".into(),
+        ))
+    };
+    job.limits.check_input_size(input.len() as u64)?;
+    let (password, max) = (job.password.as_str(), job.limits.max_pages);
+    let one_based = || PageSpec::parse_based(&job.pages, Base::One);
+    let written = match &job.kind {
+        JobKind::Rotate { angle } => {
+            folio_pdf::rotate(&input, password, &PageSpec::parse(&job.pages)?, max, *angle)?
+        }
+        JobKind::Merge(options) => {
+            let inputs = split_inputs(&input, &job.input_sizes)?;
+            folio_pdf::merge(&inputs, password, options, max)?
+        }
+        JobKind::DeletePages => {
+            let spec = one_based()?;
+            folio_pdf::delete_pages(&input, password, |n| spec.resolve(n, max))?
+        }
+        JobKind::Protect(protection) => folio_pdf::protect(&input, password, protection)?,
+        JobKind::Unprotect => folio_pdf::unprotect(&input, password)?,
+        JobKind::Split => {
+            let spec = one_based()?;
+            let mut input_pages = 0;
+            let parts = folio_pdf::split(&input, password, |n| {
+                input_pages = n;
+                spec.resolve_groups(n, max)
+            })?;
+            drop(input);
+            if !emit(Event::Started {
+                pages: (0..input_pages).collect(),
+            }) {
+                return Err(stopped());
+            }
+            for (seq, part) in parts.into_iter().enumerate() {
+                let part = PdfPart {
+                    seq,
+                    page_count: part.page_count,
+                    pdf: part.pdf,
+                };
+                if !emit(Event::Document(part)) {
+                    return Err(stopped());
+                }
+            }
+            return Ok(());
+        }
+        JobKind::Render | JobKind::Text | JobKind::Info => {
+            return Err(Failure::new(Code::Internal, "not a PDF tool job"));
+        }
+    };
+    drop(input);
     use std::io::Write;
     let mut file = output_file(job)?;
-    file.write_all(&rotated.pdf)
+    file.write_all(&written.pdf)
         .and_then(|()| file.flush())
         .map_err(folio_render::Error::from)?;
-    let listening = emit(Event::Started {
-        pages: (0..rotated.page_count).collect(),
-    }) && emit(Event::FileProgress(rotated.page_count));
-    if listening {
+    if emit(Event::Started {
+        pages: (0..written.page_count).collect(),
+    }) && emit(Event::FileProgress(written.page_count))
+    {
         Ok(())
     } else {
-        Err(folio_render::Error::Output("the conversion was stopped".into()).into())
+        Err(stopped())
     }
+}
+
+/// The documents of a several-input payload.
+fn split_inputs<'a>(payload: &'a [u8], sizes: &[u64]) -> Result<Vec<&'a [u8]>, Failure> {
+    if sizes.is_empty() {
+        return Ok(vec![payload]);
+    }
+    let mut inputs = Vec::with_capacity(sizes.len());
+    let mut rest = payload;
+    for &size in sizes {
+        let (one, tail) = usize::try_from(size)
+            .ok()
+            .and_then(|n| rest.split_at_checked(n))
+            .ok_or_else(|| Failure::new(Code::Internal, "the inputs do not add up"))?;
+        inputs.push(one);
+        rest = tail;
+    }
+    Ok(inputs)
 }
 
 fn document_info(pdf: Vec<u8>, job: &RenderJob) -> Result<DocumentInfo, Failure> {

@@ -267,9 +267,9 @@ impl Run {
         };
         match &result {
             Ok(Some(Event::Started { pages })) => self.pages = pages.clone(),
-            Ok(Some(Event::Page(_) | Event::FileProgress(_) | Event::Text(_))) => {
-                self.next_seq += 1
-            }
+            Ok(Some(
+                Event::Page(_) | Event::FileProgress(_) | Event::Text(_) | Event::Document(_),
+            )) => self.next_seq += 1,
             Ok(Some(Event::Info(_) | Event::Warning(_))) => {}
             Ok(None) | Err(_) => {
                 // A worker still held here timed out or failed mid-stream: it is not reused.
@@ -321,6 +321,13 @@ impl Run {
                 text: String::from_utf8_lossy(&data).into_owned(),
             }))),
             Ok((Frame::Info { info }, _)) => Ok(Some(Event::Info(info))),
+            Ok((Frame::Document { seq, page_count }, pdf)) => {
+                Ok(Some(Event::Document(crate::PdfPart {
+                    seq,
+                    page_count,
+                    pdf,
+                })))
+            }
             Ok((Frame::Done, _)) => {
                 self.return_worker();
                 Ok(None)

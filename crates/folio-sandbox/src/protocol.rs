@@ -42,6 +42,11 @@ pub enum Frame {
         seq: usize,
         page: usize,
     },
+    /// The payload is one output PDF (a split).
+    Document {
+        seq: usize,
+        page_count: usize,
+    },
     /// Something the next page (or TIFF page, or text) could not show.
     Warning {
         message: String,

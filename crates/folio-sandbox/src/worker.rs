@@ -77,6 +77,14 @@ pub fn worker_main(options: WorkerOptions) -> i32 {
                     },
                     t.text.as_bytes(),
                 ),
+                Event::Document(part) => write_frame(
+                    &mut output,
+                    &Frame::Document {
+                        seq: part.seq,
+                        page_count: part.page_count,
+                    },
+                    &part.pdf,
+                ),
                 Event::Info(info) => write_frame(&mut output, &Frame::Info { info }, &[]),
                 Event::Warning(message) => {
                     write_frame(&mut output, &Frame::Warning { message }, &[])

@@ -131,6 +131,10 @@ pub struct ServeArgs {
     /// still waiting at --sync-timeout-secs) the answer is 429: nothing was started.
     #[arg(long, env = "FOLIO_MAX_WAITING_SYNC", default_value_t = D.max_waiting_sync)]
     pub max_waiting_sync: usize,
+    /// Most source files one request may name (a merge's comma-separated `url`); together they
+    /// may not exceed --max-input-mib either.
+    #[arg(long, env = "FOLIO_MAX_INPUTS", default_value_t = D.max_inputs)]
+    pub max_inputs: usize,
     /// A synchronous conversion running longer answers 445 (use async=true).
     #[arg(long, env = "FOLIO_SYNC_TIMEOUT_SECS", default_value_t = D.sync_timeout.as_secs())]
     pub sync_timeout_secs: u64,
@@ -360,6 +364,7 @@ impl ServeArgs {
             max_parse_memory_bytes: self.max_parse_memory_mib.saturating_mul(1024 * 1024),
             max_spool_bytes: self.max_spool_mib.saturating_mul(1024 * 1024),
             max_waiting_sync: self.max_waiting_sync,
+            max_inputs: self.max_inputs,
             max_store_bytes: self.max_store_mib.saturating_mul(1024 * 1024),
             max_output_bytes: self.max_output_mib.saturating_mul(1024 * 1024),
             body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),

@@ -105,6 +105,10 @@ pub(crate) struct Profiles {
     pub jpeg_quality: Option<u8>,
     pub color: Option<ColorMode>,
     pub dpi: Option<f32>,
+    /// Merge: `RenameMatchingFieldsDuringMerge`.
+    pub rename_fields: Option<bool>,
+    /// Merge: `GenerateBookmarks`.
+    pub bookmarks: Option<bool>,
 }
 
 impl Profiles {
@@ -158,6 +162,8 @@ impl Profiles {
                         }
                     });
                 }
+                "renamematchingfieldsduringmerge" => out.rename_fields = Some(flag(&k, &v)?),
+                "generatebookmarks" => out.bookmarks = Some(flag(&k, &v)?),
                 "renderingresolution" | "resolution" | "dpi" => {
                     let d = num.filter(|d| *d > 0.0 && *d <= folio_render::MAX_DPI as f64).ok_or_else(|| {
                         ApiError::new(Code::ProfilesParsing, format!("Profiles parsing error: {k} must be a DPI from 1 to {}, got {v}.", folio_render::MAX_DPI))
@@ -168,6 +174,20 @@ impl Profiles {
             }
         }
         Ok(out)
+    }
+}
+
+/// A boolean profile: `true`/`false`, also as a string in any case.
+fn flag(key: &str, v: &serde_json::Value) -> Result<bool, ApiError> {
+    let text = v.as_str().map(|s| s.trim().to_ascii_lowercase());
+    match (v.as_bool(), text.as_deref()) {
+        (Some(b), _) => Ok(b),
+        (_, Some("true")) => Ok(true),
+        (_, Some("false")) => Ok(false),
+        _ => Err(ApiError::new(
+            Code::ProfilesParsing,
+            format!("Profiles parsing error: {key} must be true or false, got {v}."),
+        )),
     }
 }
 
@@ -276,9 +296,12 @@ pub async fn run(
     deadline: Option<tokio::time::Instant>,
 ) -> Result<Outcome, ApiError> {
     let started = Instant::now();
-    let input = load(state, &task.source).await?;
+    let mut inputs = Vec::with_capacity(task.sources.len());
+    for source in &task.sources {
+        inputs.push(load(state, source).await?);
+    }
     let _slot = render_slot(state, deadline).await?;
-    let work = run_loaded(state, job_id, task, input, &progress, &cancel);
+    let work = run_loaded(state, job_id, task, inputs, &progress, &cancel);
     let (produced, page_count, expires_at, warnings) = match deadline {
         None => work.await?,
         Some(at) => match tokio::time::timeout_at(at, work).await {
@@ -312,11 +335,11 @@ async fn run_loaded(
     state: &AppState,
     job_id: &str,
     task: &Task,
-    input: super::input::Input,
+    inputs: Vec<super::input::Input>,
     progress: &Progress,
     cancel: &AtomicBool,
 ) -> Result<Ran, ApiError> {
-    let bytes = input.into_vec(state).await?;
+    let (bytes, input_sizes) = payload(state, inputs).await?;
     let expires_at = now_millis() + task.expiration_minutes as i64 * 60_000;
     let rendering = Instant::now();
     let out = Output {
@@ -324,22 +347,29 @@ async fn run_loaded(
         job_id,
         task,
         expires_at,
+        input_sizes,
     };
     let produced = match &task.operation {
         Operation::Render { format, .. } if *format != Format::Tiff => {
             Produced::Files(out.pages(bytes, progress, cancel).await?)
         }
-        Operation::Render { .. } | Operation::Rotate { .. } => {
-            Produced::Files(vec![out.one_file(bytes, progress, cancel).await?])
-        }
+        Operation::Split => Produced::Files(out.parts(bytes, progress, cancel).await?),
         Operation::Text => out.text(bytes, progress, cancel).await?,
         Operation::Info => out.info(bytes).await?,
+        Operation::Render { .. }
+        | Operation::Rotate { .. }
+        | Operation::Merge { .. }
+        | Operation::DeletePages
+        | Operation::Protect { .. }
+        | Operation::Unprotect => {
+            Produced::Files(vec![out.one_file(bytes, progress, cancel).await?])
+        }
     };
     let warnings =
         std::mem::take(&mut *progress.warnings.lock().unwrap_or_else(|e| e.into_inner()));
+    // Pages produced (images, text), written (a PDF), or of the input (a split).
     let page_count = match &produced {
         Produced::Info(info) => info.page_count,
-        Produced::Files(urls) if !task.operation.single_file() => urls.len(),
         _ => progress.total.load(Ordering::Relaxed) as usize,
     };
     state
@@ -355,6 +385,37 @@ async fn run_loaded(
         out.complete_placeholder(token, list).await?;
     }
     Ok((produced, page_count, expires_at, warnings))
+}
+
+/// The inputs' bytes for the sandbox, one after the other, with their sizes when there are
+/// several. Together they are one document's worth: `--max-input-mib` bounds the sum.
+async fn payload(
+    state: &AppState,
+    inputs: Vec<super::input::Input>,
+) -> Result<(Vec<u8>, Vec<u64>), ApiError> {
+    let several = inputs.len() > 1;
+    let mut bytes = Vec::new();
+    let mut sizes = Vec::new();
+    for input in inputs {
+        let one = input.into_vec(state).await?;
+        sizes.push(one.len() as u64);
+        let total = bytes.len() as u64 + one.len() as u64;
+        if total > state.config.limits.max_input_bytes {
+            return Err(ApiError::new(
+                Code::PayloadTooLarge,
+                format!(
+                    "The source files are larger together than the limit of {} bytes for one request's inputs.",
+                    state.config.limits.max_input_bytes
+                ),
+            ));
+        }
+        if bytes.is_empty() {
+            bytes = one;
+        } else {
+            bytes.extend_from_slice(&one);
+        }
+    }
+    Ok((bytes, if several { sizes } else { Vec::new() }))
 }
 
 /// One of the `--max-concurrent-renders` slots. Async workers (a bounded number) wait for one;
@@ -422,6 +483,8 @@ struct Output<'a> {
     job_id: &'a str,
     task: &'a Task,
     expires_at: i64,
+    /// Sizes of the inputs in the payload, when there are several.
+    input_sizes: Vec<u64>,
 }
 
 impl Output<'_> {
@@ -450,6 +513,22 @@ impl Output<'_> {
             limits: cfg.limits,
             output_path,
             kind,
+            input_sizes: self.input_sizes.clone(),
+        }
+    }
+
+    /// What the sandbox runs for this task.
+    fn sandbox_kind(&self) -> JobKind {
+        match &self.task.operation {
+            Operation::Render { .. } => JobKind::Render,
+            Operation::Text => JobKind::Text,
+            Operation::Info => JobKind::Info,
+            Operation::Rotate { angle } => JobKind::Rotate { angle: *angle },
+            Operation::Merge { options } => JobKind::Merge(options.clone()),
+            Operation::Split => JobKind::Split,
+            Operation::DeletePages => JobKind::DeletePages,
+            Operation::Protect { protection } => JobKind::Protect(protection.clone()),
+            Operation::Unprotect => JobKind::Unprotect,
         }
     }
 
@@ -490,6 +569,40 @@ impl Output<'_> {
         Ok(urls)
     }
 
+    /// The PDFs of a split, one file each (`name-1.pdf`, …), stored as they arrive.
+    async fn parts(
+        &self,
+        bytes: Vec<u8>,
+        progress: &Progress,
+        cancel: &AtomicBool,
+    ) -> Result<Vec<String>, ApiError> {
+        let state = self.state;
+        let mut run = state
+            .renderer
+            .start(self.sandbox_job(JobKind::Split, None), bytes)
+            .await?;
+        let mut urls = Vec::new();
+        let mut budget = OutputBudget::new(state);
+        while let Some(event) = next_event(&mut run, cancel, progress).await? {
+            if let Event::Document(part) = event {
+                let token = self.task.result_token(self.job_id, part.seq);
+                let name = self.task.file_name(Some(part.seq + 1));
+                let size = part.pdf.len() as u64;
+                budget.admit(state, size).await?;
+                state
+                    .store
+                    .put(&file_key(&token), Bytes::from(part.pdf))
+                    .await?;
+                self.record(&token, &name, size).await?;
+                urls.push(download_url(state, &token, &name, self.expires_at).await?);
+                progress
+                    .done
+                    .fetch_add(part.page_count as u32, Ordering::Relaxed);
+            }
+        }
+        Ok(urls)
+    }
+
     /// An output that is one file written by the sandbox (a TIFF, a PDF): into a spool file
     /// (swept with the others after a crash), watched against the output budget as it grows,
     /// then stored whole.
@@ -504,11 +617,7 @@ impl Output<'_> {
             .prefix("spool-out-")
             .tempfile_in(state.spool.dir())
             .map_err(|e| ApiError::internal("temporary file", e))?;
-        let kind = match self.task.operation {
-            Operation::Rotate { angle } => JobKind::Rotate { angle },
-            _ => JobKind::Render,
-        };
-        let job = self.sandbox_job(kind, Some(tmp.path().to_path_buf()));
+        let job = self.sandbox_job(self.sandbox_kind(), Some(tmp.path().to_path_buf()));
         let mut run = state.renderer.start(job, bytes).await?;
         let mut budget = OutputBudget::new(state);
         while let Some(event) = next_event(&mut run, cancel, progress).await? {

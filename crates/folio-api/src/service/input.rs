@@ -26,27 +26,90 @@ pub enum Source {
     },
 }
 
-/// The input of a request and a name for it (used to name results when `name` is not given).
+/// The inputs of a request and a name for each (the first names results when `name` is not
+/// given). With `many`, `url` is a comma-separated list (a URL holding a comma must encode it as
+/// `%2C`), after the uploaded `file` if there is one; otherwise it is one URL.
+pub async fn sources_from_params(
+    state: &AppState,
+    p: &Params,
+    many: bool,
+) -> Result<(Vec<Source>, Vec<String>), ApiError> {
+    let urls: Vec<&str> = match p.get("url") {
+        Some(raw) if many => raw
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .collect(),
+        Some(raw) => vec![raw],
+        None => Vec::new(),
+    };
+    let count = urls.len() + usize::from(p.file.is_some());
+    if count == 0 {
+        return Err(ApiError::bad_request(if many {
+            "Bad request. The 'url' parameter (or a 'file' upload) is required: the URLs of the source files, separated by commas."
+        } else {
+            "Bad request. The 'url' parameter (or a 'file' upload) is required: the URL of the source PDF."
+        }));
+    }
+    let max = state.config.max_inputs;
+    if count > max {
+        return Err(ApiError::bad_request(format!(
+            "Bad request. {count} source files were given; one request may name at most {max}. Merge in steps (merge the results again)."
+        )));
+    }
+    if !many && p.file.is_some() {
+        return stored_upload(state, p)
+            .await
+            .map(|(s, n)| (vec![s], vec![n]));
+    }
+    // Every URL is checked before the upload, if any, is stored.
+    let mut checked = Vec::with_capacity(count);
+    for url in urls {
+        checked.push(source_from_url(state, p, url).await?);
+    }
+    let mut all = Vec::with_capacity(count);
+    if p.file.is_some() {
+        all.push(stored_upload(state, p).await?);
+    }
+    all.extend(checked);
+    Ok(all.into_iter().unzip())
+}
+
+/// The one input of a request that takes one (see [`sources_from_params`]).
 pub async fn source_from_params(
     state: &AppState,
     p: &Params,
 ) -> Result<(Source, String), ApiError> {
-    if let Some(file) = &p.file {
-        let name = sanitize_name(file.filename.as_deref().unwrap_or(""), "file.pdf");
-        let token = store_upload(
-            state,
-            &name,
-            file.data.clone(),
-            state.config.default_expiration_minutes,
-        )
-        .await?;
-        return Ok((Source::Stored { token }, name));
-    }
-    let Some(raw) = p.get("url") else {
-        return Err(ApiError::bad_request(
-            "Bad request. The 'url' parameter (or a 'file' upload) is required: the URL of the source PDF.",
-        ));
+    let (sources, names) = sources_from_params(state, p, false).await?;
+    sources
+        .into_iter()
+        .zip(names)
+        .next()
+        .ok_or_else(|| ApiError::bad_request("Bad request. The 'url' parameter is required."))
+}
+
+/// The multipart `file` part, stored.
+async fn stored_upload(state: &AppState, p: &Params) -> Result<(Source, String), ApiError> {
+    let Some(file) = &p.file else {
+        return Err(ApiError::bad_request("Bad request. No file was uploaded."));
     };
+    let name = sanitize_name(file.filename.as_deref().unwrap_or(""), "file.pdf");
+    let token = store_upload(
+        state,
+        &name,
+        file.data.clone(),
+        state.config.default_expiration_minutes,
+    )
+    .await?;
+    Ok((Source::Stored { token }, name))
+}
+
+/// One source URL: this server's own (read from storage) or another's (fetched later).
+async fn source_from_url(
+    state: &AppState,
+    p: &Params,
+    raw: &str,
+) -> Result<(Source, String), ApiError> {
     let raw = raw.trim();
     let raw = raw.strip_prefix("cache:").unwrap_or(raw);
     let url = url::Url::parse(raw).map_err(|e| {

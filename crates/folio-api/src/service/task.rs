@@ -6,10 +6,11 @@
 //! [`Operation`] (what the job carries), its parameters read in [`Operation::from_params`], and
 //! its run in [`super::conversion`]; then one row of the route table.
 
-use folio_render::{ColorMode, Format, PageSpec};
+use folio_pdf::{Algorithm, Allowed, MergeOptions, Protection};
+use folio_render::{Base, ColorMode, Format, PageSpec};
 use serde::{Deserialize, Serialize};
 
-use super::input::{Source, source_from_params};
+use super::input::{Source, sources_from_params};
 use super::naming::{new_token, sanitize_name, stem};
 use crate::params::Params;
 use crate::{ApiError, AppState};
@@ -23,6 +24,11 @@ pub enum OperationKind {
     Text,
     Info,
     Rotate,
+    Merge,
+    Split,
+    DeletePages,
+    Protect,
+    Unprotect,
 }
 
 /// An operation with its settings, as a job carries it.
@@ -42,6 +48,16 @@ pub enum Operation {
     Info,
     /// Selected pages turned clockwise by `angle` degrees (a multiple of 90), into a new PDF.
     Rotate { angle: i64 },
+    /// The sources joined into one PDF, in order.
+    Merge { options: MergeOptions },
+    /// One PDF per item of the 1-based `pages` (per page when empty).
+    Split,
+    /// The PDF without the pages of the 1-based `pages`.
+    DeletePages,
+    /// The PDF with password protection.
+    Protect { protection: Protection },
+    /// The PDF without it.
+    Unprotect,
 }
 
 impl Operation {
@@ -78,7 +94,43 @@ impl Operation {
                     angle: angle.rem_euclid(360),
                 }
             }
+            OperationKind::Merge => {
+                let profiles = super::conversion::Profiles::parse(p.get("profiles"))?;
+                Operation::Merge {
+                    options: MergeOptions {
+                        rename_fields: profiles.rename_fields.unwrap_or(true),
+                        bookmarks: profiles.bookmarks.unwrap_or(false),
+                        titles: Vec::new(),
+                    },
+                }
+            }
+            OperationKind::Split => Operation::Split,
+            OperationKind::DeletePages => {
+                if p.get("pages").is_none() {
+                    return Err(ApiError::bad_request(
+                        "Bad request. The 'pages' parameter is required: the pages to delete, counted from 1 (e.g. '1,3-4', '!1' = the last).",
+                    ));
+                }
+                Operation::DeletePages
+            }
+            OperationKind::Protect => Operation::Protect {
+                protection: protection(p)?,
+            },
+            OperationKind::Unprotect => Operation::Unprotect,
         })
+    }
+
+    /// How the operation counts pages: `/pdf/split` and `/pdf/edit/delete-pages` from 1.
+    pub fn page_base(&self) -> Base {
+        match self {
+            Operation::Split | Operation::DeletePages => Base::One,
+            _ => Base::Zero,
+        }
+    }
+
+    /// It takes several sources (a comma-separated `url`).
+    pub fn many_sources(&self) -> bool {
+        matches!(self, Operation::Merge { .. })
     }
 
     /// The results' file extension.
@@ -87,7 +139,12 @@ impl Operation {
             Operation::Render { format, .. } => format.extension(),
             Operation::Text => "txt",
             Operation::Info => "json",
-            Operation::Rotate { .. } => "pdf",
+            Operation::Rotate { .. }
+            | Operation::Merge { .. }
+            | Operation::Split
+            | Operation::DeletePages
+            | Operation::Protect { .. }
+            | Operation::Unprotect => "pdf",
         }
     }
 
@@ -99,7 +156,7 @@ impl Operation {
             Operation::Render {
                 format: Format::Png | Format::Jpeg | Format::Webp,
                 ..
-            }
+            } | Operation::Split
         )
     }
 
@@ -107,9 +164,60 @@ impl Operation {
     fn default_suffix(&self) -> &'static str {
         match self {
             Operation::Rotate { .. } => "-rotated",
+            Operation::Split => "-split",
+            Operation::DeletePages => "-pages-deleted",
+            Operation::Protect { .. } => "-protected",
+            Operation::Unprotect => "-unprotected",
             _ => "",
         }
     }
+}
+
+/// `/pdf/security/add`'s parameters (names in any case, as some clients send them lower-case).
+fn protection(p: &Params) -> Result<Protection, ApiError> {
+    let owner_password = p.get("ownerPassword").unwrap_or("").to_string();
+    let user_password = p.get("userPassword").unwrap_or("").to_string();
+    if owner_password.is_empty() && user_password.is_empty() {
+        return Err(ApiError::bad_request(
+            "Bad request. Give 'ownerPassword', 'userPassword' or both: the passwords to protect the PDF with.",
+        ));
+    }
+    let algorithm = match p.get("encryptionAlgorithm") {
+        None => Algorithm::default(),
+        Some(name) => Algorithm::from_name(name).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Invalid 'encryptionAlgorithm' '{}': use one of {}.",
+                name.chars().take(40).collect::<String>(),
+                Algorithm::NAMES.join(", ")
+            ))
+        })?,
+    };
+    let print_high_resolution = match p.get("printQuality").map(str::trim) {
+        None => true,
+        Some(q) if q.eq_ignore_ascii_case("HighResolution") => true,
+        Some(q) if q.eq_ignore_ascii_case("LowResolution") => false,
+        Some(q) => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid 'printQuality' '{}': use HighResolution or LowResolution.",
+                q.chars().take(40).collect::<String>()
+            )));
+        }
+    };
+    Ok(Protection {
+        owner_password,
+        user_password,
+        algorithm,
+        allowed: Allowed {
+            accessibility: p.bool("allowAccessibilitySupport", true)?,
+            assembly: p.bool("allowAssemblyDocument", true)?,
+            print: p.bool("allowPrintDocument", true)?,
+            print_high_resolution,
+            fill_forms: p.bool("allowFillForms", true)?,
+            modify: p.bool("allowModifyDocument", true)?,
+            extract_content: p.bool("allowContentExtraction", true)?,
+            modify_annotations: p.bool("allowModifyAnnotations", true)?,
+        },
+    })
 }
 
 /// A page selection as the client wrote it, known to parse: jobs carry the text (what the render
@@ -119,8 +227,15 @@ impl Operation {
 pub struct Pages(String);
 
 impl Pages {
+    /// A 0-based selection.
     pub fn parse(text: &str) -> Result<Self, folio_render::Error> {
-        PageSpec::parse(text)?;
+        Self::parse_based(text, Base::Zero)
+    }
+
+    /// A selection counted from `base` (1 for split and delete-pages). A 1-based selection is
+    /// also valid 0-based syntax, so reading a job back checks the syntax either way.
+    pub fn parse_based(text: &str, base: Base) -> Result<Self, folio_render::Error> {
+        PageSpec::parse_based(text, base)?;
         Ok(Self(text.to_string()))
     }
 
@@ -146,7 +261,8 @@ impl From<Pages> for String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     pub operation: Operation,
-    pub source: Source,
+    /// The inputs: one, or several for a merge (the first names the results).
+    pub sources: Vec<Source>,
     pub pages: Pages,
     pub password: String,
     /// Base name of the results (no extension).
@@ -175,8 +291,12 @@ impl Task {
         p: &Params,
         is_async: bool,
     ) -> Result<Self, ApiError> {
-        let operation = Operation::from_params(kind, state, p)?;
-        let pages = Pages::parse(p.get("pages").unwrap_or(""))?;
+        let mut operation = Operation::from_params(kind, state, p)?;
+        let pages = match p.get("pages").map(str::trim) {
+            // `/pdf/split`: `*` is every page, one file each, as empty is.
+            Some("*") if operation == Operation::Split => Pages::parse("")?,
+            text => Pages::parse_based(text.unwrap_or(""), operation.page_base())?,
+        };
         let expiration_minutes = expiration(state, p)?;
         let callback = p
             .get("callback")
@@ -186,14 +306,21 @@ impl Task {
         if is_async {
             crate::queue::check_capacity(state).await?;
         }
-        let (source, source_name) = source_from_params(state, p).await?;
-        let name = match p.get("name") {
-            Some(n) => stem(&sanitize_name(n, "result")).to_string(),
-            None => format!("{}{}", stem(&source_name), operation.default_suffix()),
+        let (sources, names) = sources_from_params(state, p, operation.many_sources()).await?;
+        let source_name = names.first().cloned().unwrap_or_default();
+        let name = match (p.get("name"), &mut operation) {
+            (Some(n), _) => stem(&sanitize_name(n, "result")).to_string(),
+            (None, Operation::Merge { .. }) => "merged".to_string(),
+            (None, _) => format!("{}{}", stem(&source_name), operation.default_suffix()),
         };
+        if let Operation::Merge { options } = &mut operation
+            && options.bookmarks
+        {
+            options.titles = names;
+        }
         Ok(Self {
             operation,
-            source,
+            sources,
             pages,
             password: p.get("password").unwrap_or("").to_string(),
             name,
@@ -213,7 +340,8 @@ impl Task {
         digest[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// File name of page `page` (0-based) or of the single file.
+    /// File name of page `page` (0-based; for a split, the part counted from 1) or of the single
+    /// file.
     pub fn file_name(&self, page: Option<usize>) -> String {
         let ext = self.operation.extension();
         match page {
@@ -265,7 +393,7 @@ mod tests {
                 dpi: 150.0,
                 jpeg_quality: 40,
             },
-            source: Source::Stored { token: "t".into() },
+            sources: vec![Source::Stored { token: "t".into() }],
             pages: Pages::parse("0, 2-!0").unwrap(),
             password: "pw".into(),
             name: "doc".into(),

@@ -1,0 +1,251 @@
+//! The PDF toolkit through the real server: merge, split, delete pages, security add and
+//! remove. Sync and async, GET and POST, the contract's page bases and answers, the errors of
+//! bad requests and hostile inputs; every output read back by our renderer and `qpdf --check`.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use folio_render::testpdf::with_pages;
+use folio_render::{Document, Limits};
+use folio_testkit::qpdf_check;
+use serde_json::{Value, json};
+
+/// The PDF served at `url`, checked by qpdf: (page sizes in points, bytes).
+fn served_pdf(url: &str, password: &str) -> (Vec<(f32, f32)>, Vec<u8>) {
+    let (status, ct, pdf) = get_bytes(url);
+    assert_eq!(status, 200, "{url}");
+    assert_eq!(ct, "application/pdf", "{url}");
+    if password.is_empty() {
+        qpdf_check(&pdf);
+    }
+    let doc = Document::open(pdf.clone(), password, &Limits::default()).unwrap();
+    let sizes = (0..doc.page_count())
+        .map(|i| {
+            let g = doc.geometry(i);
+            (g.width_pt, g.height_pt)
+        })
+        .collect();
+    (sizes, pdf)
+}
+
+fn error_of(j: &Value) -> (u64, String) {
+    assert_eq!(j["error"], true, "{j}");
+    (
+        j["status"].as_u64().unwrap(),
+        j["message"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+#[test]
+fn merge_joins_sources_in_order_sync_and_async() {
+    let s = Server::start(&[]);
+    let a = s.upload_bytes("a.pdf", with_pages(2, 200.0, 100.0));
+    let b = s.upload_bytes("b.pdf", with_pages(1, 300.0, 400.0));
+    let (status, j) = s.get_json(&format!("/v1/pdf/merge?url={a},{b},{a}"));
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["name"], "merged.pdf", "{j}");
+    assert_eq!(j["pageCount"], 5, "{j}");
+    let (sizes, _) = served_pdf(j["url"].as_str().unwrap(), "");
+    assert_eq!(
+        sizes,
+        vec![
+            (200.0, 100.0),
+            (200.0, 100.0),
+            (300.0, 400.0),
+            (200.0, 100.0),
+            (200.0, 100.0)
+        ]
+    );
+
+    let r = client()
+        .post(s.url("/pdf/merge"))
+        .json(
+            &json!({"url": format!("{b},{a}"), "async": true, "name": "joined",
+            "profiles": "{'GenerateBookmarks': true}"}),
+        )
+        .send()
+        .unwrap();
+    let started: Value = r.json().unwrap();
+    let done = s.wait_job(started["jobId"].as_str().unwrap(), Duration::from_secs(60));
+    assert_eq!(done["status"], "success", "{done}");
+    assert_eq!(done["url"], started["url"]);
+    assert_eq!(done["pageCount"], 3, "{done}");
+    let (sizes, pdf) = served_pdf(done["url"].as_str().unwrap(), "");
+    assert_eq!(sizes[0], (300.0, 400.0));
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    assert!(
+        doc.catalog().unwrap().has(b"Outlines"),
+        "bookmarks asked for"
+    );
+}
+
+#[test]
+fn split_is_one_based_and_answers_urls() {
+    let s = Server::start(&[]);
+    let pdf = with_pages(4, 100.0, 100.0);
+    let url = s.upload_bytes("four.pdf", pdf);
+    let (status, j) = s.get_json(&format!("/pdf/split?pages=1-2,3-&url={url}"));
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["pageCount"], 4, "the input's pages: {j}");
+    let urls: Vec<&str> = j["urls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(urls.len(), 2, "{j}");
+    assert_eq!(j["url"], urls[0]);
+    assert!(urls[0].ends_with("/four-split-1.pdf"), "{}", urls[0]);
+    assert!(urls[1].ends_with("/four-split-2.pdf"), "{}", urls[1]);
+    assert_eq!(served_pdf(urls[0], "").0.len(), 2);
+    assert_eq!(served_pdf(urls[1], "").0.len(), 2);
+
+    for every in ["*", ""] {
+        let (status, j) = s.get_json(&format!("/pdf/split?pages={every}&url={url}"));
+        assert_eq!(status, 200, "{every}: {j}");
+        assert_eq!(j["urls"].as_array().unwrap().len(), 4, "{every}: {j}");
+    }
+
+    // Async: `url` is a JSON placeholder that becomes the list of the parts.
+    let r = client()
+        .post(s.url("/pdf/split"))
+        .form(&[("url", url.as_str()), ("pages", "!1"), ("async", "true")])
+        .send()
+        .unwrap();
+    let started: Value = r.json().unwrap();
+    let done = s.wait_job(started["jobId"].as_str().unwrap(), Duration::from_secs(60));
+    assert_eq!(done["status"], "success", "{done}");
+    let (status, _, list) = get_bytes(started["url"].as_str().unwrap());
+    assert_eq!(status, 200);
+    let list: Vec<String> = serde_json::from_slice(&list).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(served_pdf(&list[0], "").0.len(), 1);
+
+    for (pages, code, needle) in [
+        ("0", 450, "counted from 1"),
+        ("5", 449, "First page is 1"),
+        ("2-9", 449, "out of range"),
+        ("a-b", 450, "Invalid page range"),
+    ] {
+        let (status, j) = s.get_json(&format!("/pdf/split?pages={pages}&url={url}"));
+        let (code_got, message) = error_of(&j);
+        assert_eq!((status as u64, code_got), (code, code), "{pages}: {j}");
+        assert!(message.contains(needle), "{pages}: {message}");
+    }
+}
+
+#[test]
+fn delete_pages_removes_one_based_pages() {
+    let s = Server::start(&[]);
+    let url = s.upload_bytes("three.pdf", with_pages(3, 100.0, 100.0));
+    let (status, j) = s.get_json(&format!("/pdf/edit/delete-pages?pages=1,!1&url={url}"));
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["name"], "three-pages-deleted.pdf");
+    assert_eq!(j["pageCount"], 1, "{j}");
+    assert_eq!(served_pdf(j["url"].as_str().unwrap(), "").0.len(), 1);
+    for (query, needle) in [("pages=1-3", "no page"), ("", "'pages'")] {
+        let (status, j) = s.get_json(&format!("/pdf/edit/delete-pages?{query}&url={url}"));
+        let (code, message) = error_of(&j);
+        assert_eq!((status, code), (400, 400), "{query}: {j}");
+        assert!(message.contains(needle), "{query}: {message}");
+    }
+}
+
+#[test]
+fn security_add_and_remove_round_trip() {
+    let s = Server::start(&[]);
+    let url = s.upload_bytes("plain.pdf", with_pages(2, 100.0, 100.0));
+    // Lower-case names, as some clients send them.
+    let (status, j) = s.get_json(&format!(
+        "/pdf/security/add?ownerpassword=own&userpassword=usr&encryptionalgorithm=AES_256bit&allowprintdocument=false&url={url}"
+    ));
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["name"], "plain-protected.pdf");
+    let locked = j["url"].as_str().unwrap().to_string();
+    let (sizes, pdf) = served_pdf(&locked, "usr");
+    assert_eq!(sizes.len(), 2);
+    assert!(Document::open(pdf, "", &Limits::default()).is_err());
+
+    // Converting it needs the password: 441 without.
+    let (status, j) = s.get_json(&format!("/pdf/convert/to/png?url={locked}"));
+    assert_eq!(status, 441, "{j}");
+
+    let r = client()
+        .post(s.url("/pdf/security/remove"))
+        .json(&json!({"url": locked, "password": "own", "async": true}))
+        .send()
+        .unwrap();
+    let started: Value = r.json().unwrap();
+    let done = s.wait_job(started["jobId"].as_str().unwrap(), Duration::from_secs(60));
+    assert_eq!(done["status"], "success", "{done}");
+    let (sizes, pdf) = served_pdf(done["url"].as_str().unwrap(), "");
+    assert_eq!(sizes.len(), 2);
+    assert!(!pdf.windows(8).any(|w| w == b"/Encrypt"));
+
+    let (status, j) = s.get_json(&format!("/pdf/security/remove?password=wrong&url={locked}"));
+    assert_eq!((status, error_of(&j).0), (441, 441), "{j}");
+    for (query, needle) in [
+        ("", "ownerPassword"),
+        ("userPassword=x&encryptionAlgorithm=DES", "AES_128bit"),
+        ("userPassword=x&printQuality=Best", "LowResolution"),
+        ("userPassword=x&allowFillForms=maybe", "allowFillForms"),
+    ] {
+        let (status, j) = s.get_json(&format!("/pdf/security/add?{query}&url={url}"));
+        let (code, message) = error_of(&j);
+        assert_eq!((status, code), (400, 400), "{query}: {j}");
+        assert!(message.contains(needle), "{query}: {message}");
+    }
+}
+
+/// Hostile requests end with clear answers and nothing stored: 200 merge sources (over
+/// --max-inputs), inputs together over --max-input-mib, a non-PDF among PDFs, a page tree that
+/// is a cycle; the server answers the next request.
+#[test]
+fn toolkit_survives_hostile_requests() {
+    let s = Server::start(&["--max-input-mib", "1"]);
+    let one = s.upload_bytes("one.pdf", with_pages(1, 100.0, 100.0));
+    let many = vec![one.as_str(); 200].join(",");
+    let before = s.stored_files();
+    let (status, j) = s.get_json(&format!("/pdf/merge?url={many}"));
+    let (code, message) = error_of(&j);
+    assert_eq!((status, code), (400, 400), "{j}");
+    assert!(message.contains("at most 100"), "{message}");
+
+    // 700 KiB each (a PDF padded with trailing spaces): alone within the limit, not together.
+    let mut padded = with_pages(1, 100.0, 100.0);
+    padded.extend(vec![b' '; 700 * 1024]);
+    let big = s.upload_bytes("big.pdf", padded);
+    let (status, j) = s.get_json(&format!("/pdf/merge?url={big},{big}"));
+    assert_eq!((status, error_of(&j).0), (413, 413), "{j}");
+
+    let junk = s.upload_bytes("junk.pdf", b"%PDF-1.7 but nothing else".to_vec());
+    let (status, j) = s.get_json(&format!("/pdf/merge?url={one},{junk}"));
+    let (code, message) = error_of(&j);
+    assert_eq!((status, code), (442, 442), "{j}");
+    assert!(message.contains("input 2 of 2"), "{message}");
+    assert_eq!(
+        s.stored_files(),
+        before + 2,
+        "only the two uploads were added"
+    );
+
+    let cycle = folio_render::testpdf::assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 /Parent 2 0 R >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /Font << /F 4 0 R >> >> >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Self 4 0 R /Up 3 0 R >>".to_vec(),
+    ]);
+    let cycle = s.upload_bytes("cycle.pdf", cycle);
+    for query in [
+        format!("/pdf/split?pages=1&url={cycle}"),
+        format!("/pdf/merge?url={cycle},{cycle}"),
+        format!("/pdf/security/add?userPassword=u&url={cycle}"),
+    ] {
+        let (status, j) = s.get_json(&query);
+        assert!(matches!(status, 200 | 442), "{query}: {j}");
+    }
+    let (status, _) = s.get_json(&format!("/pdf/split?url={one}"));
+    assert_eq!(status, 200, "the server still answers");
+}
