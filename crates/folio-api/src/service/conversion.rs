@@ -548,18 +548,8 @@ impl Output<'_> {
         while let Some(event) = next_event(&mut run, cancel, progress).await? {
             match event {
                 Event::Page(img) => {
-                    let (token, name) = (
-                        self.task.result_token(self.job_id, img.seq),
-                        self.task.file_name(Some(img.page)),
-                    );
-                    let size = img.data.len() as u64;
-                    budget.admit(state, size).await?;
-                    state
-                        .store
-                        .put(&file_key(&token), Bytes::from(img.data))
-                        .await?;
-                    self.record(&token, &name, size).await?;
-                    urls.push(download_url(state, &token, &name, self.expires_at).await?);
+                    let name = self.task.file_name(Some(img.page));
+                    urls.push(self.store_result(&mut budget, img.seq, &name, img.data).await?);
                     progress.done.fetch_add(1, Ordering::Relaxed);
                 }
                 Event::Warning(w) => warn(progress, w),
@@ -567,6 +557,24 @@ impl Output<'_> {
             }
         }
         Ok(urls)
+    }
+
+    /// Store result `seq` of several (a page image, a split part) within the output budget,
+    /// record it and give its URL.
+    async fn store_result(
+        &self,
+        budget: &mut OutputBudget,
+        seq: usize,
+        name: &str,
+        data: Vec<u8>,
+    ) -> Result<String, ApiError> {
+        let state = self.state;
+        let token = self.task.result_token(self.job_id, seq);
+        let size = data.len() as u64;
+        budget.admit(state, size).await?;
+        state.store.put(&file_key(&token), Bytes::from(data)).await?;
+        self.record(&token, name, size).await?;
+        download_url(state, &token, name, self.expires_at).await
     }
 
     /// The PDFs of a split, one file each (`name-1.pdf`, …), stored as they arrive.
@@ -585,16 +593,8 @@ impl Output<'_> {
         let mut budget = OutputBudget::new(state);
         while let Some(event) = next_event(&mut run, cancel, progress).await? {
             if let Event::Document(part) = event {
-                let token = self.task.result_token(self.job_id, part.seq);
                 let name = self.task.file_name(Some(part.seq + 1));
-                let size = part.pdf.len() as u64;
-                budget.admit(state, size).await?;
-                state
-                    .store
-                    .put(&file_key(&token), Bytes::from(part.pdf))
-                    .await?;
-                self.record(&token, &name, size).await?;
-                urls.push(download_url(state, &token, &name, self.expires_at).await?);
+                urls.push(self.store_result(&mut budget, part.seq, &name, part.pdf).await?);
                 progress
                     .done
                     .fetch_add(part.page_count as u32, Ordering::Relaxed);
