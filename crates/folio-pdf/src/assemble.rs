@@ -19,7 +19,7 @@ use folio_render::Error;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use serde::{Deserialize, Serialize};
 
-use crate::{MAX_TREE_DEPTH, Written, guarded, open, page_ids, save};
+use crate::{MAX_TREE_DEPTH, Written, guarded, open, page_ids, resolve, save};
 
 /// Most objects copied into one output: a bound on what a hostile graph (a million tiny
 /// objects reachable from one page) can make us build. Real books are under a million.
@@ -590,13 +590,6 @@ fn catalog(doc: &Document) -> Option<&Dictionary> {
     doc.catalog().ok()
 }
 
-/// An object, followed through one reference.
-fn resolve<'a>(doc: &'a Document, obj: &'a Object) -> &'a Object {
-    match obj {
-        Object::Reference(id) => doc.get_object(*id).unwrap_or(obj),
-        _ => obj,
-    }
-}
 
 /// "1.7" → 17, for picking the highest version among inputs.
 fn version_number(v: &str) -> u32 {

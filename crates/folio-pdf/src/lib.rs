@@ -9,8 +9,14 @@
 //! - [`rotate`]: turn pages.
 //! - [`assemble`]: merge, split, delete pages (pages copied with what they reach).
 //! - [`security`]: add or remove password protection.
+//! - [`optimize`]: the same pages in fewer bytes (lossless).
+//! - [`inspect`]: form fields and embedded files.
+//! - [`create`]: new documents from images.
 
 pub mod assemble;
+pub mod create;
+pub mod inspect;
+pub mod optimize;
 mod rotate;
 pub mod security;
 
@@ -21,6 +27,9 @@ use folio_render::Error;
 use lopdf::{Document, LoadOptions, ObjectId};
 
 pub use assemble::{MergeOptions, delete_pages, merge, split};
+pub use create::{ImageLimits, images_to_pdf, is_pdf};
+pub use inspect::{Attachment, FormField, attachments, form_fields};
+pub use optimize::{Optimized, optimize};
 pub use rotate::rotate;
 pub use security::{Algorithm, Allowed, Protection, protect, unprotect};
 
@@ -80,6 +89,14 @@ pub(crate) fn save(doc: &mut Document) -> Result<Vec<u8>, Error> {
     doc.save_to(&mut out)
         .map_err(|e| Error::Output(format!("writing the PDF failed: {e}")))?;
     Ok(out)
+}
+
+/// An object, followed through one reference.
+pub(crate) fn resolve<'a>(doc: &'a Document, obj: &'a lopdf::Object) -> &'a lopdf::Object {
+    match obj {
+        lopdf::Object::Reference(id) => doc.get_object(*id).unwrap_or(obj),
+        _ => obj,
+    }
 }
 
 /// Run `f`, turning a panic inside the PDF library (a hostile file reaching an unchecked index

@@ -549,7 +549,10 @@ impl Output<'_> {
             match event {
                 Event::Page(img) => {
                     let name = self.task.file_name(Some(img.page));
-                    urls.push(self.store_result(&mut budget, img.seq, &name, img.data).await?);
+                    urls.push(
+                        self.store_result(&mut budget, img.seq, &name, img.data)
+                            .await?,
+                    );
                     progress.done.fetch_add(1, Ordering::Relaxed);
                 }
                 Event::Warning(w) => warn(progress, w),
@@ -572,7 +575,10 @@ impl Output<'_> {
         let token = self.task.result_token(self.job_id, seq);
         let size = data.len() as u64;
         budget.admit(state, size).await?;
-        state.store.put(&file_key(&token), Bytes::from(data)).await?;
+        state
+            .store
+            .put(&file_key(&token), Bytes::from(data))
+            .await?;
         self.record(&token, name, size).await?;
         download_url(state, &token, name, self.expires_at).await
     }
@@ -594,7 +600,10 @@ impl Output<'_> {
         while let Some(event) = next_event(&mut run, cancel, progress).await? {
             if let Event::Document(part) = event {
                 let name = self.task.file_name(Some(part.seq + 1));
-                urls.push(self.store_result(&mut budget, part.seq, &name, part.pdf).await?);
+                urls.push(
+                    self.store_result(&mut budget, part.seq, &name, part.pdf)
+                        .await?,
+                );
                 progress
                     .done
                     .fetch_add(part.page_count as u32, Ordering::Relaxed);
