@@ -143,6 +143,11 @@ pub struct PdfInfo {
     pub permission_accessibility: bool,
     pub permission_assemble: bool,
     pub permission_high_quality_print: bool,
+    /// `/pdf/info/fields` only: `{"Fields": [{PageIndex, Type, FieldName, Value, Left, Top,
+    /// Width, Height}]}`, boxes in points from the displayed page's top-left corner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub fields_info: Option<serde_json::Value>,
 }
 
 impl PdfInfo {
@@ -183,6 +188,10 @@ impl PdfInfo {
             permission_accessibility: true,
             permission_assemble: true,
             permission_high_quality_print: true,
+            fields_info: doc
+                .fields
+                .as_ref()
+                .map(|fields| serde_json::json!({ "Fields": fields })),
         }
     }
 }

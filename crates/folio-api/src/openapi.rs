@@ -74,141 +74,172 @@ pub(crate) mod schema {
         httppassword: Option<String>,
     }
 
-    /// Parameters of `/pdf/edit/rotate`.
-    #[derive(ToSchema, IntoParams)]
-    #[into_params(parameter_in = Query)]
-    pub(crate) struct RotateParams {
-        /// The PDF, as for the conversions.
-        url: Option<String>,
-        /// Degrees clockwise, added to each page's rotation: 0, 90, 180 or 270 (any multiple of
-        /// 90 is taken modulo 360).
-        angle: i64,
-        /// 0-based pages to turn: `0,2-5,7-`, `!0` = last page, empty = all.
-        pages: Option<String>,
-        /// The PDF's open password; the output is written without encryption.
-        password: Option<String>,
-        #[serde(rename = "async")]
-        r#async: Option<bool>,
-        /// Output name (default: the source's name with `-rotated`).
-        name: Option<String>,
-        expiration: Option<i64>,
-        httpusername: Option<String>,
-        httppassword: Option<String>,
-        callback: Option<String>,
+    /// An operation's parameter struct: its own fields, then those every operation takes
+    /// (`async`, `expiration`, `httpusername`, `httppassword`, `callback`).
+    macro_rules! job_params {
+        ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident: $ty:ty,)* }) => {
+            #[derive(ToSchema, IntoParams)]
+            #[into_params(parameter_in = Query)]
+            $(#[$meta])*
+            pub(crate) struct $name {
+                $($(#[$fmeta])* $field: $ty,)*
+                /// `true`: answer a `jobId` at once and run in the background (poll
+                /// `/job/check`); the answered `url` serves the result once the job succeeds.
+                #[serde(rename = "async")]
+                r#async: Option<bool>,
+                /// Minutes the result links stay valid (default 60, capped by the server).
+                expiration: Option<i64>,
+                /// Basic-auth user for fetching `url`.
+                httpusername: Option<String>,
+                /// Basic-auth password for fetching `url`.
+                httppassword: Option<String>,
+                /// Async only: a URL POSTed the `/job/check` body when the job ends.
+                callback: Option<String>,
+            }
+        };
     }
 
-    /// Parameters of `/pdf/merge`.
-    #[derive(ToSchema, IntoParams)]
-    #[into_params(parameter_in = Query)]
-    pub(crate) struct MergeParams {
-        /// The PDFs, comma-separated, joined in this order (a URL holding a comma encodes it as
-        /// `%2C`); a multipart `file` part comes first. At most `--max-inputs` of them.
-        url: Option<String>,
-        /// The open password, tried on every input; the output is written without encryption.
-        password: Option<String>,
-        #[serde(rename = "async")]
-        r#async: Option<bool>,
-        /// Output name (default `merged.pdf`).
-        name: Option<String>,
-        expiration: Option<i64>,
-        httpusername: Option<String>,
-        httppassword: Option<String>,
-        callback: Option<String>,
-        /// `{"RenameMatchingFieldsDuringMerge": true}` (default true: a form field named like one
-        /// of an earlier input is renamed `name_2`, … so both keep their values; false: it is left
-        /// out of the form) and `{"GenerateBookmarks": true}` (one bookmark per input, titled by
-        /// its file name, above its own outline; default false).
-        profiles: Option<String>,
+    job_params! {
+        /// Parameters of `/pdf/edit/rotate`.
+        RotateParams {
+            /// The PDF, as for the conversions.
+            url: Option<String>,
+            /// Degrees clockwise, added to each page's rotation: 0, 90, 180 or 270 (any multiple of
+            /// 90 is taken modulo 360).
+            angle: i64,
+            /// 0-based pages to turn: `0,2-5,7-`, `!0` = last page, empty = all.
+            pages: Option<String>,
+            /// The PDF's open password; the output is written without encryption.
+            password: Option<String>,
+            /// Output name (default: the source's name with `-rotated`).
+            name: Option<String>,
+        }
     }
 
-    /// Parameters of `/pdf/split`.
-    #[derive(ToSchema, IntoParams)]
-    #[into_params(parameter_in = Query)]
-    pub(crate) struct SplitParams {
-        /// The PDF, as for the conversions.
-        url: Option<String>,
-        /// **1-based**; each comma item is one output file: `1-2,3-` → two files; `!1` is the
-        /// last page; `*` or empty → one file per page.
-        pages: Option<String>,
-        password: Option<String>,
-        #[serde(rename = "async")]
-        r#async: Option<bool>,
-        /// Base name of the outputs (`name-1.pdf`, `name-2.pdf`, …; default `<input>-split`).
-        name: Option<String>,
-        expiration: Option<i64>,
-        httpusername: Option<String>,
-        httppassword: Option<String>,
-        callback: Option<String>,
+    job_params! {
+        /// Parameters of `/pdf/merge`.
+        MergeParams {
+            /// The PDFs, comma-separated, joined in this order (a URL holding a comma encodes it as
+            /// `%2C`); a multipart `file` part comes first. At most `--max-inputs` of them.
+            url: Option<String>,
+            /// The open password, tried on every input; the output is written without encryption.
+            password: Option<String>,
+            /// Output name (default `merged.pdf`).
+            name: Option<String>,
+            /// `{"RenameMatchingFieldsDuringMerge": true}` (default true: a form field named like one
+            /// of an earlier input is renamed `name_2`, … so both keep their values; false: it is left
+            /// out of the form) and `{"GenerateBookmarks": true}` (one bookmark per input, titled by
+            /// its file name, above its own outline; default false).
+            profiles: Option<String>,
+        }
     }
 
-    /// Parameters of `/pdf/edit/delete-pages`.
-    #[derive(ToSchema, IntoParams)]
-    #[into_params(parameter_in = Query)]
-    pub(crate) struct DeletePagesParams {
-        url: Option<String>,
-        /// **1-based** pages to remove: `1,3-4`, `!1` = the last page. Removing every page is
-        /// refused (400).
-        pages: String,
-        password: Option<String>,
-        #[serde(rename = "async")]
-        r#async: Option<bool>,
-        /// Output name (default `<input>-pages-deleted.pdf`).
-        name: Option<String>,
-        expiration: Option<i64>,
-        httpusername: Option<String>,
-        httppassword: Option<String>,
-        callback: Option<String>,
+    job_params! {
+        /// Parameters of `/pdf/split`.
+        SplitParams {
+            /// The PDF, as for the conversions.
+            url: Option<String>,
+            /// **1-based**; each comma item is one output file: `1-2,3-` → two files; `!1` is the
+            /// last page; `*` or empty → one file per page.
+            pages: Option<String>,
+            password: Option<String>,
+            /// Base name of the outputs (`name-1.pdf`, `name-2.pdf`, …; default `<input>-split`).
+            name: Option<String>,
+        }
     }
 
-    /// Parameters of `/pdf/security/add` (names in any letter case).
-    #[derive(ToSchema, IntoParams)]
-    #[into_params(parameter_in = Query)]
-    #[serde(rename_all = "camelCase")]
-    pub(crate) struct SecurityAddParams {
-        url: Option<String>,
-        /// Gives every right; empty = the user password.
-        owner_password: Option<String>,
-        /// Needed to open the file; empty = it opens without one (with the rights below). One of
-        /// the two passwords is required.
-        user_password: Option<String>,
-        /// `RC4_40bit`, `RC4_128bit`, `AES_128bit` (default) or `AES_256bit`.
-        encryption_algorithm: Option<String>,
-        allow_accessibility_support: Option<bool>,
-        allow_assembly_document: Option<bool>,
-        allow_print_document: Option<bool>,
-        allow_fill_forms: Option<bool>,
-        allow_modify_document: Option<bool>,
-        allow_content_extraction: Option<bool>,
-        allow_modify_annotations: Option<bool>,
-        /// `HighResolution` (default) or `LowResolution` (degraded printing only).
-        print_quality: Option<String>,
-        /// The input's own open password, if it is encrypted already.
-        password: Option<String>,
-        #[serde(rename = "async")]
-        r#async: Option<bool>,
-        /// Output name (default `<input>-protected.pdf`).
-        name: Option<String>,
-        expiration: Option<i64>,
-        httpusername: Option<String>,
-        httppassword: Option<String>,
-        callback: Option<String>,
+    job_params! {
+        /// Parameters of `/pdf/edit/delete-pages`.
+        DeletePagesParams {
+            url: Option<String>,
+            /// **1-based** pages to remove: `1,3-4`, `!1` = the last page. Removing every page is
+            /// refused (400).
+            pages: String,
+            password: Option<String>,
+            /// Output name (default `<input>-pages-deleted.pdf`).
+            name: Option<String>,
+        }
     }
 
-    /// Parameters of `/pdf/security/remove`.
-    #[derive(ToSchema, IntoParams)]
-    #[into_params(parameter_in = Query)]
-    pub(crate) struct SecurityRemoveParams {
-        url: Option<String>,
-        /// The user or the owner password.
-        password: Option<String>,
-        #[serde(rename = "async")]
-        r#async: Option<bool>,
-        /// Output name (default `<input>-unprotected.pdf`).
-        name: Option<String>,
-        expiration: Option<i64>,
-        httpusername: Option<String>,
-        httppassword: Option<String>,
-        callback: Option<String>,
+    job_params! {
+        /// Parameters of `/pdf/security/add` (names in any letter case).
+        #[serde(rename_all = "camelCase")]
+        SecurityAddParams {
+            url: Option<String>,
+            /// Gives every right; empty = the user password.
+            owner_password: Option<String>,
+            /// Needed to open the file; empty = it opens without one (with the rights below). One of
+            /// the two passwords is required.
+            user_password: Option<String>,
+            /// `RC4_40bit`, `RC4_128bit`, `AES_128bit` (default) or `AES_256bit`.
+            encryption_algorithm: Option<String>,
+            allow_accessibility_support: Option<bool>,
+            allow_assembly_document: Option<bool>,
+            allow_print_document: Option<bool>,
+            allow_fill_forms: Option<bool>,
+            allow_modify_document: Option<bool>,
+            allow_content_extraction: Option<bool>,
+            allow_modify_annotations: Option<bool>,
+            /// `HighResolution` (default) or `LowResolution` (degraded printing only).
+            print_quality: Option<String>,
+            /// The input's own open password, if it is encrypted already.
+            password: Option<String>,
+            /// Output name (default `<input>-protected.pdf`).
+            name: Option<String>,
+        }
+    }
+
+    job_params! {
+        /// Parameters of `/pdf/security/remove`.
+        SecurityRemoveParams {
+            url: Option<String>,
+            /// The user or the owner password.
+            password: Option<String>,
+            /// Output name (default `<input>-unprotected.pdf`).
+            name: Option<String>,
+        }
+    }
+
+    job_params! {
+        /// Parameters of `/pdf/merge2`.
+        Merge2Params {
+            /// PDFs and images (PNG, JPEG, GIF, BMP, TIFF, WebP: a page each, as
+            /// `/pdf/convert/from/image` makes them), comma-separated; the type is read from the
+            /// bytes, not the name.
+            url: Option<String>,
+            password: Option<String>,
+            /// Output name (default `merged.pdf`).
+            name: Option<String>,
+            /// As for `/pdf/merge`.
+            profiles: Option<String>,
+        }
+    }
+
+    job_params! {
+        /// Parameters of `/pdf/convert/from/image`.
+        FromImageParams {
+            /// The images, comma-separated (PNG, JPEG, GIF, BMP, TIFF with all its frames, WebP):
+            /// one page each, the size of the image at its own resolution (72 DPI when it gives
+            /// none). JPEG is embedded without re-encoding.
+            url: Option<String>,
+            /// Output name (default: the first image's name).
+            name: Option<String>,
+        }
+    }
+
+    job_params! {
+        /// Parameters of `/pdf/optimize` and `/v2/pdf/compress`.
+        OptimizeParams {
+            url: Option<String>,
+            password: Option<String>,
+            /// Output name (default `<input>-optimized.pdf`).
+            name: Option<String>,
+            /// Accepted; the optimisation is lossless whatever they ask (lossy image profiles are
+            /// not applied yet).
+            profiles: Option<String>,
+            /// `/v2/pdf/compress`'s settings object: accepted, read as `profiles` are.
+            config: Option<String>,
+        }
     }
 
     /// Parameters of `/file/upload/get-presigned-url`.
@@ -293,6 +324,7 @@ pub(crate) mod schema {
             (name = "Edit", description = "New PDFs made from the input"),
             (name = "Assemble", description = "PDFs joined, split, and pages removed"),
             (name = "Security", description = "Password protection added or removed"),
+            (name = "Create", description = "New PDFs from images"),
             (name = "Files", description = "Uploads, downloads and stored files"),
             (name = "Jobs", description = "Async jobs started with `async=true`"),
             (name = "Operations", description = "Health, metrics, this document, the web page"),
@@ -308,6 +340,9 @@ pub(crate) mod schema {
             DeletePagesParams,
             SecurityAddParams,
             SecurityRemoveParams,
+            Merge2Params,
+            FromImageParams,
+            OptimizeParams,
             PresignParams,
             FetchParams,
             Base64Upload,

@@ -76,6 +76,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "allowcontentextraction",
     "allowmodifyannotations",
     "printquality",
+    "config",
 ];
 
 impl Params {

@@ -590,7 +590,6 @@ fn catalog(doc: &Document) -> Option<&Dictionary> {
     doc.catalog().ok()
 }
 
-
 /// "1.7" → 17, for picking the highest version among inputs.
 fn version_number(v: &str) -> u32 {
     let mut parts = v.trim().split('.');

@@ -79,6 +79,16 @@ pub enum JobKind {
     Protect(folio_pdf::Protection),
     /// The PDF decrypted with `password`, at `output_path`.
     Unprotect,
+    /// The PDF made smaller without visible change, at `output_path`.
+    Optimize,
+    /// The inputs (images) as one PDF of one page per image or frame, at `output_path`.
+    FromImages,
+    /// Like [`JobKind::Merge`], with images among the inputs (a page each).
+    Merge2(folio_pdf::MergeOptions),
+    /// [`JobKind::Info`] with the form's fields.
+    Fields,
+    /// The embedded files, each sent back as [`Event::Document`] with its name.
+    Attachments,
 }
 
 impl JobKind {
@@ -91,6 +101,9 @@ impl JobKind {
                 | JobKind::DeletePages
                 | JobKind::Protect(_)
                 | JobKind::Unprotect
+                | JobKind::Optimize
+                | JobKind::FromImages
+                | JobKind::Merge2(_)
         )
     }
 }
@@ -104,6 +117,9 @@ pub struct DocumentInfo {
     pub first_page: PageGeometry,
     /// The file has an `/Encrypt` entry (also when it opens without a password).
     pub encrypted: bool,
+    /// The form's fields ([`JobKind::Fields`] only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<folio_pdf::FormField>>,
 }
 
 /// Longest metadata string reported: a hostile `/Title` can be hundreds of megabytes, which the
@@ -121,8 +137,8 @@ pub enum Event {
     FileProgress(usize),
     /// The text of one page (text jobs), in selection order.
     Text(PageText),
-    /// One whole PDF of several (a split), in order from `seq` 0.
-    Document(PdfPart),
+    /// One whole file of several (a split's PDFs, embedded files), in order from `seq` 0.
+    Document(Part),
     /// The answer of an info job (its only event).
     Info(Box<DocumentInfo>),
     /// What the page that comes next could not show ("page 0: 5 glyphs of font MS-Mincho not
@@ -140,12 +156,15 @@ pub struct PageText {
     pub text: String,
 }
 
-/// One output PDF of a split.
+/// One output file of several.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PdfPart {
+pub struct Part {
     pub seq: usize,
+    /// Pages in it (a PDF); 0 for other files.
     pub page_count: usize,
-    pub pdf: Vec<u8>,
+    /// The file's own name (an embedded file's), when it has one.
+    pub name: Option<String>,
+    pub data: Vec<u8>,
 }
 
 /// Why a conversion did not finish: a PDF.co error code and a message for the person who sent
@@ -221,7 +240,7 @@ pub fn execute(
     mut emit: impl FnMut(Event) -> bool,
 ) -> Result<(), Failure> {
     let stopped = || folio_render::Error::Output("the conversion was stopped".into());
-    if job.kind == JobKind::Info {
+    if matches!(job.kind, JobKind::Info | JobKind::Fields) {
         let info = document_info(pdf, job)?;
         return if emit(Event::Info(Box::new(info))) {
             Ok(())
@@ -229,7 +248,7 @@ pub fn execute(
             Err(stopped().into())
         };
     }
-    if job.kind.writes_pdf() || job.kind == JobKind::Split {
+    if job.kind.writes_pdf() || matches!(job.kind, JobKind::Split | JobKind::Attachments) {
         return pdf_tool(job, pdf, &mut emit);
     }
     let doc = Document::open(pdf, &job.password, &job.limits)?;
@@ -327,6 +346,54 @@ fn pdf_tool(
         }
         JobKind::Protect(protection) => folio_pdf::protect(&input, password, protection)?,
         JobKind::Unprotect => folio_pdf::unprotect(&input, password)?,
+        JobKind::Optimize => folio_pdf::optimize(&input, password)?.written,
+        JobKind::FromImages => {
+            let inputs = split_inputs(&input, &job.input_sizes)?;
+            folio_pdf::images_to_pdf(&inputs, image_limits(&job.limits))?
+        }
+        JobKind::Merge2(options) => {
+            let inputs = split_inputs(&input, &job.input_sizes)?;
+            let mut pdfs = Vec::with_capacity(inputs.len());
+            for (n, one) in inputs.iter().enumerate() {
+                if folio_pdf::is_pdf(one) {
+                    pdfs.push(one.to_vec());
+                } else {
+                    let page = folio_pdf::images_to_pdf(&[one], image_limits(&job.limits))
+                        .map_err(|e| match e {
+                            folio_render::Error::InvalidOption(why) => {
+                                folio_render::Error::InvalidOption(format!(
+                                    "input {} of {} is neither a PDF nor an image we read: {why}",
+                                    n + 1,
+                                    inputs.len()
+                                ))
+                            }
+                            e => e,
+                        })?;
+                    pdfs.push(page.pdf);
+                }
+            }
+            let slices: Vec<&[u8]> = pdfs.iter().map(Vec::as_slice).collect();
+            folio_pdf::merge(&slices, password, options, max)?
+        }
+        JobKind::Attachments => {
+            let files = folio_pdf::attachments(&input, password, job.limits.max_input_bytes)?;
+            drop(input);
+            if !emit(Event::Started { pages: Vec::new() }) {
+                return Err(stopped());
+            }
+            for (seq, file) in files.into_iter().enumerate() {
+                let part = Part {
+                    seq,
+                    page_count: 0,
+                    name: Some(file.name),
+                    data: file.data,
+                };
+                if !emit(Event::Document(part)) {
+                    return Err(stopped());
+                }
+            }
+            return Ok(());
+        }
         JobKind::Split => {
             let spec = one_based()?;
             let mut input_pages = 0;
@@ -341,10 +408,11 @@ fn pdf_tool(
                 return Err(stopped());
             }
             for (seq, part) in parts.into_iter().enumerate() {
-                let part = PdfPart {
+                let part = Part {
                     seq,
                     page_count: part.page_count,
-                    pdf: part.pdf,
+                    name: None,
+                    data: part.pdf,
                 };
                 if !emit(Event::Document(part)) {
                     return Err(stopped());
@@ -352,7 +420,7 @@ fn pdf_tool(
             }
             return Ok(());
         }
-        JobKind::Render | JobKind::Text | JobKind::Info => {
+        JobKind::Render | JobKind::Text | JobKind::Info | JobKind::Fields => {
             return Err(Failure::new(Code::Internal, "not a PDF tool job"));
         }
     };
@@ -369,6 +437,14 @@ fn pdf_tool(
         Ok(())
     } else {
         Err(stopped())
+    }
+}
+
+/// What images may make a worker decode: a page's pixels, the job's pages.
+fn image_limits(limits: &Limits) -> folio_pdf::ImageLimits {
+    folio_pdf::ImageLimits {
+        max_pixels: limits.max_page_pixels,
+        max_pages: limits.max_pages,
     }
 }
 
@@ -394,6 +470,16 @@ fn document_info(pdf: Vec<u8>, job: &RenderJob) -> Result<DocumentInfo, Failure>
     // A heuristic on the raw bytes: files with an empty user password open without one, and the
     // engine does not say whether it decrypted.
     let encrypted = pdf.windows(8).any(|w| w == b"/Encrypt");
+    // Fields are read by the writing layer (lopdf). A file only the renderer can open still
+    // answers its information, with no fields; a wrong password is the same 441 either way.
+    let fields = match job.kind {
+        JobKind::Fields => match folio_pdf::form_fields(&pdf, &job.password) {
+            Ok(fields) => Some(fields),
+            Err(e @ folio_render::Error::InvalidPassword { .. }) => return Err(e.into()),
+            Err(_) => Some(Vec::new()),
+        },
+        _ => None,
+    };
     let doc = Document::open(pdf, &job.password, &job.limits)?;
     let cut = |v: Option<String>| v.map(|s| s.chars().take(MAX_INFO_CHARS).collect());
     let m = doc.info();
@@ -410,5 +496,6 @@ fn document_info(pdf: Vec<u8>, job: &RenderJob) -> Result<DocumentInfo, Failure>
         },
         first_page: doc.geometry(0),
         encrypted,
+        fields,
     })
 }

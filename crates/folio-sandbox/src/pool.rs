@@ -321,13 +321,19 @@ impl Run {
                 text: String::from_utf8_lossy(&data).into_owned(),
             }))),
             Ok((Frame::Info { info }, _)) => Ok(Some(Event::Info(info))),
-            Ok((Frame::Document { seq, page_count }, pdf)) => {
-                Ok(Some(Event::Document(crate::PdfPart {
+            Ok((
+                Frame::Document {
                     seq,
                     page_count,
-                    pdf,
-                })))
-            }
+                    name,
+                },
+                data,
+            )) => Ok(Some(Event::Document(crate::Part {
+                seq,
+                page_count,
+                name,
+                data,
+            }))),
             Ok((Frame::Done, _)) => {
                 self.return_worker();
                 Ok(None)

@@ -42,10 +42,11 @@ pub enum Frame {
         seq: usize,
         page: usize,
     },
-    /// The payload is one output PDF (a split).
+    /// The payload is one output file of several (a split's PDF, an embedded file).
     Document {
         seq: usize,
         page_count: usize,
+        name: Option<String>,
     },
     /// Something the next page (or TIFF page, or text) could not show.
     Warning {

@@ -82,8 +82,9 @@ pub fn worker_main(options: WorkerOptions) -> i32 {
                     &Frame::Document {
                         seq: part.seq,
                         page_count: part.page_count,
+                        name: part.name,
                     },
-                    &part.pdf,
+                    &part.data,
                 ),
                 Event::Info(info) => write_frame(&mut output, &Frame::Info { info }, &[]),
                 Event::Warning(message) => {

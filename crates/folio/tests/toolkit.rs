@@ -249,3 +249,121 @@ fn toolkit_survives_hostile_requests() {
     let (status, _) = s.get_json(&format!("/pdf/split?url={one}"));
     assert_eq!(status, 200, "the server still answers");
 }
+
+/// A `w` × `h` grey PNG.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Grayscale);
+    let mut writer = encoder.write_header().unwrap();
+    writer
+        .write_image_data(&vec![90u8; (w * h) as usize])
+        .unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+#[test]
+fn images_become_pages_and_merge2_mixes_them_with_pdfs() {
+    let s = Server::start(&["--max-page-megapixels", "1"]);
+    let wide = s.upload_bytes("wide.png", png(300, 100));
+    let tall = s.upload_bytes("tall.png", png(100, 200));
+    let (status, j) = s.get_json(&format!("/pdf/convert/from/image?url={wide},{tall}"));
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(
+        (j["pageCount"].as_u64(), j["name"].as_str()),
+        (Some(2), Some("wide.pdf"))
+    );
+    let (sizes, _) = served_pdf(j["url"].as_str().unwrap(), "");
+    assert_eq!(sizes, vec![(300.0, 100.0), (100.0, 200.0)]);
+
+    let pdf = s.upload_bytes("doc.pdf", with_pages(2, 50.0, 50.0));
+    let r = client()
+        .post(s.url("/pdf/merge2"))
+        .json(&json!({"url": format!("{pdf},{tall}"), "async": true}))
+        .send()
+        .unwrap();
+    let started: Value = r.json().unwrap();
+    let done = s.wait_job(started["jobId"].as_str().unwrap(), Duration::from_secs(60));
+    assert_eq!(done["status"], "success", "{done}");
+    let (sizes, _) = served_pdf(done["url"].as_str().unwrap(), "");
+    assert_eq!(sizes, vec![(50.0, 50.0), (50.0, 50.0), (100.0, 200.0)]);
+
+    let huge = s.upload_bytes("huge.png", png(2000, 1000));
+    let junk = s.upload_bytes("junk.png", b"not an image at all".to_vec());
+    for (url, needle) in [(&huge, "pixels"), (&junk, "not an image")] {
+        let (status, j) = s.get_json(&format!("/pdf/convert/from/image?url={url}"));
+        let (code, message) = error_of(&j);
+        assert_eq!((status, code), (400, 400), "{j}");
+        assert!(message.contains(needle), "{message}");
+    }
+    let (status, j) = s.get_json(&format!("/pdf/merge2?url={pdf},{junk}"));
+    let (_, message) = error_of(&j);
+    assert_eq!(status, 400, "{j}");
+    assert!(message.contains("input 2 of 2"), "{message}");
+}
+
+#[test]
+fn optimize_fields_and_attachments() {
+    let s = Server::start(&[]);
+    // Uncompressed content: optimize makes it smaller, pages unchanged.
+    let content = "0.5 g 10 10 80 80 re f ".repeat(500);
+    let loose = folio_render::testpdf::assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Contents 4 0 R >>".to_vec(),
+        folio_render::testpdf::stream("", content.as_bytes()),
+    ]);
+    let size = loose.len();
+    let url = s.upload_bytes("loose.pdf", loose);
+    for path in ["/pdf/optimize", "/v2/pdf/compress"] {
+        let (status, j) = s.get_json(&format!("{path}?url={url}"));
+        assert_eq!(status, 200, "{path}: {j}");
+        assert_eq!(j["name"], "loose-optimized.pdf");
+        let (sizes, pdf) = served_pdf(j["url"].as_str().unwrap(), "");
+        assert_eq!(sizes, vec![(100.0, 100.0)]);
+        assert!(pdf.len() * 5 < size, "{path}: {size} → {}", pdf.len());
+    }
+
+    let form = s.upload(&fixture("pdfjs-textfields.pdf"));
+    let (status, j) = s.get_json(&format!("/pdf/info/fields?url={form}"));
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["info"]["PageCount"], 1, "{j}");
+    let fields = j["info"]["FieldsInfo"]["Fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 9, "{j}");
+    let text3 = fields.iter().find(|f| f["FieldName"] == "Text3").unwrap();
+    assert_eq!(
+        (&text3["Type"], &text3["PageIndex"]),
+        (&json!("EditBox"), &json!(0))
+    );
+    let (_, j) = s.get_json(&format!("/pdf/info?url={form}"));
+    assert!(
+        j["info"].get("FieldsInfo").is_none(),
+        "plain info has no fields: {j}"
+    );
+
+    let with_file = folio_render::testpdf::assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(x) 4 0 R] >> >> >>"
+            .to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] >>".to_vec(),
+        b"<< /Type /Filespec /F (../../evil name.txt) /EF << /F 5 0 R >> >>".to_vec(),
+        folio_render::testpdf::stream("/Type /EmbeddedFile", b"attached text"),
+    ]);
+    let url = s.upload_bytes("carrier.pdf", with_file);
+    let (status, j) = s.get_json(&format!("/pdf/attachments/extract?url={url}"));
+    assert_eq!(status, 200, "{j}");
+    let urls = j["urls"].as_array().unwrap();
+    assert_eq!(urls.len(), 1, "{j}");
+    let file_url = urls[0].as_str().unwrap();
+    assert!(
+        !file_url.contains(".."),
+        "the name is made safe: {file_url}"
+    );
+    let (status, _, data) = get_bytes(file_url);
+    assert_eq!((status, data.as_slice()), (200, &b"attached text"[..]));
+    let plain = s.upload_bytes("plain.pdf", with_pages(1, 10.0, 10.0));
+    let (status, j) = s.get_json(&format!("/pdf/attachments/extract?url={plain}"));
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["urls"], json!([]), "none: an empty list: {j}");
+}

@@ -353,15 +353,20 @@ async fn run_loaded(
         Operation::Render { format, .. } if *format != Format::Tiff => {
             Produced::Files(out.pages(bytes, progress, cancel).await?)
         }
-        Operation::Split => Produced::Files(out.parts(bytes, progress, cancel).await?),
+        Operation::Split | Operation::Attachments => {
+            Produced::Files(out.parts(bytes, progress, cancel).await?)
+        }
         Operation::Text => out.text(bytes, progress, cancel).await?,
-        Operation::Info => out.info(bytes).await?,
+        Operation::Info | Operation::Fields => out.info(bytes).await?,
         Operation::Render { .. }
         | Operation::Rotate { .. }
         | Operation::Merge { .. }
         | Operation::DeletePages
         | Operation::Protect { .. }
-        | Operation::Unprotect => {
+        | Operation::Unprotect
+        | Operation::Optimize
+        | Operation::FromImage
+        | Operation::Merge2 { .. } => {
             Produced::Files(vec![out.one_file(bytes, progress, cancel).await?])
         }
     };
@@ -529,6 +534,11 @@ impl Output<'_> {
             Operation::DeletePages => JobKind::DeletePages,
             Operation::Protect { protection } => JobKind::Protect(protection.clone()),
             Operation::Unprotect => JobKind::Unprotect,
+            Operation::Optimize => JobKind::Optimize,
+            Operation::FromImage => JobKind::FromImages,
+            Operation::Merge2 { options } => JobKind::Merge2(options.clone()),
+            Operation::Fields => JobKind::Fields,
+            Operation::Attachments => JobKind::Attachments,
         }
     }
 
@@ -583,7 +593,8 @@ impl Output<'_> {
         download_url(state, &token, name, self.expires_at).await
     }
 
-    /// The PDFs of a split, one file each (`name-1.pdf`, …), stored as they arrive.
+    /// The files of a split (`name-1.pdf`, …) or the embedded files (by their own names), one
+    /// result each, stored as they arrive.
     async fn parts(
         &self,
         bytes: Vec<u8>,
@@ -593,15 +604,18 @@ impl Output<'_> {
         let state = self.state;
         let mut run = state
             .renderer
-            .start(self.sandbox_job(JobKind::Split, None), bytes)
+            .start(self.sandbox_job(self.sandbox_kind(), None), bytes)
             .await?;
         let mut urls = Vec::new();
         let mut budget = OutputBudget::new(state);
         while let Some(event) = next_event(&mut run, cancel, progress).await? {
             if let Event::Document(part) = event {
-                let name = self.task.file_name(Some(part.seq + 1));
+                let name = match &part.name {
+                    Some(own) => super::naming::sanitize_name(own, "attachment.bin"),
+                    None => self.task.file_name(Some(part.seq + 1)),
+                };
                 urls.push(
-                    self.store_result(&mut budget, part.seq, &name, part.pdf)
+                    self.store_result(&mut budget, part.seq, &name, part.data)
                         .await?,
                 );
                 progress
@@ -699,7 +713,7 @@ impl Output<'_> {
         let state = self.state;
         let info = state
             .renderer
-            .info(self.sandbox_job(JobKind::Info, None), bytes)
+            .info(self.sandbox_job(self.sandbox_kind(), None), bytes)
             .await?;
         if let Some(token) = &self.task.placeholder {
             let data = serde_json::to_vec(&crate::answers::PdfInfo::of(&info))

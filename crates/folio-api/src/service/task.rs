@@ -29,6 +29,11 @@ pub enum OperationKind {
     DeletePages,
     Protect,
     Unprotect,
+    Optimize,
+    FromImage,
+    Merge2,
+    Fields,
+    Attachments,
 }
 
 /// An operation with its settings, as a job carries it.
@@ -58,6 +63,16 @@ pub enum Operation {
     Protect { protection: Protection },
     /// The PDF without it.
     Unprotect,
+    /// The PDF in fewer bytes, losslessly.
+    Optimize,
+    /// The sources (images) as one PDF, a page per image or TIFF frame.
+    FromImage,
+    /// The sources, PDFs and images mixed, joined into one PDF.
+    Merge2 { options: MergeOptions },
+    /// [`Operation::Info`] with the form's fields (a data answer).
+    Fields,
+    /// The embedded files, one result each.
+    Attachments,
 }
 
 impl Operation {
@@ -94,16 +109,25 @@ impl Operation {
                     angle: angle.rem_euclid(360),
                 }
             }
-            OperationKind::Merge => {
+            OperationKind::Merge | OperationKind::Merge2 => {
                 let profiles = super::conversion::Profiles::parse(p.get("profiles"))?;
-                Operation::Merge {
-                    options: MergeOptions {
-                        rename_fields: profiles.rename_fields.unwrap_or(true),
-                        bookmarks: profiles.bookmarks.unwrap_or(false),
-                        titles: Vec::new(),
-                    },
+                let options = MergeOptions {
+                    rename_fields: profiles.rename_fields.unwrap_or(true),
+                    bookmarks: profiles.bookmarks.unwrap_or(false),
+                    titles: Vec::new(),
+                };
+                match kind {
+                    OperationKind::Merge => Operation::Merge { options },
+                    _ => Operation::Merge2 { options },
                 }
             }
+            OperationKind::Optimize => {
+                super::conversion::Profiles::parse(p.get("profiles"))?;
+                Operation::Optimize
+            }
+            OperationKind::FromImage => Operation::FromImage,
+            OperationKind::Fields => Operation::Fields,
+            OperationKind::Attachments => Operation::Attachments,
             OperationKind::Split => Operation::Split,
             OperationKind::DeletePages => {
                 if p.get("pages").is_none() {
@@ -130,7 +154,10 @@ impl Operation {
 
     /// It takes several sources (a comma-separated `url`).
     pub fn many_sources(&self) -> bool {
-        matches!(self, Operation::Merge { .. })
+        matches!(
+            self,
+            Operation::Merge { .. } | Operation::Merge2 { .. } | Operation::FromImage
+        )
     }
 
     /// The results' file extension.
@@ -138,13 +165,17 @@ impl Operation {
         match self {
             Operation::Render { format, .. } => format.extension(),
             Operation::Text => "txt",
-            Operation::Info => "json",
+            Operation::Info | Operation::Fields => "json",
+            Operation::Attachments => "bin",
             Operation::Rotate { .. }
             | Operation::Merge { .. }
             | Operation::Split
             | Operation::DeletePages
             | Operation::Protect { .. }
-            | Operation::Unprotect => "pdf",
+            | Operation::Unprotect
+            | Operation::Optimize
+            | Operation::FromImage
+            | Operation::Merge2 { .. } => "pdf",
         }
     }
 
@@ -157,6 +188,7 @@ impl Operation {
                 format: Format::Png | Format::Jpeg | Format::Webp,
                 ..
             } | Operation::Split
+                | Operation::Attachments
         )
     }
 
@@ -168,6 +200,7 @@ impl Operation {
             Operation::DeletePages => "-pages-deleted",
             Operation::Protect { .. } => "-protected",
             Operation::Unprotect => "-unprotected",
+            Operation::Optimize => "-optimized",
             _ => "",
         }
     }
@@ -310,10 +343,10 @@ impl Task {
         let source_name = names.first().cloned().unwrap_or_default();
         let name = match (p.get("name"), &mut operation) {
             (Some(n), _) => stem(&sanitize_name(n, "result")).to_string(),
-            (None, Operation::Merge { .. }) => "merged".to_string(),
+            (None, Operation::Merge { .. } | Operation::Merge2 { .. }) => "merged".to_string(),
             (None, _) => format!("{}{}", stem(&source_name), operation.default_suffix()),
         };
-        if let Operation::Merge { options } = &mut operation
+        if let Operation::Merge { options } | Operation::Merge2 { options } = &mut operation
             && options.bookmarks
         {
             options.titles = names;
