@@ -4,6 +4,7 @@ mod backends;
 mod config_cmd;
 mod connections;
 mod convert_cmd;
+mod pdf_cmd;
 mod serve_cmd;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -49,6 +50,8 @@ enum Command {
     Config(Box<serve_cmd::ServeArgs>),
     /// Convert the pages of a PDF into image files (PNG, JPEG, WebP or one multi-page TIFF).
     Convert(convert_cmd::ConvertArgs),
+    /// The PDF tools on local files: merge, split, optimize.
+    Pdf(pdf_cmd::PdfArgs),
     /// Internal: a render worker process, started and fed by the server on stdin/stdout.
     #[command(hide = true)]
     RenderWorker {
@@ -77,6 +80,7 @@ fn main() -> std::process::ExitCode {
     };
     match cli.command {
         Some(Command::Convert(args)) => convert_cmd::run(args),
+        Some(Command::Pdf(args)) => pdf_cmd::run(args),
         Some(Command::Serve(args)) => serve(*args),
         Some(Command::Config(args)) => {
             let sub = matches.subcommand_matches("config").unwrap_or(&matches);
