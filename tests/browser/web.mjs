@@ -42,6 +42,32 @@ try {
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
   console.log(`ok: ${links.length} thumbnails, status "${status}", screenshot ${shot}`);
 
+  // Merge the PDF with itself, then split it: one PDF link, then one per page.
+  const pdfLinks = async (task, inputs, want) => {
+    await page.selectOption("#task", task);
+    await page.setInputFiles("#file", inputs);
+    await page.click("#convert");
+    await page.waitForFunction(
+      (n) => document.querySelector("#status").textContent.startsWith("Done")
+        && document.querySelectorAll("#pages figcaption a").length === n,
+      want,
+      { timeout: 60_000 },
+    );
+    const hrefs = await page.$$eval("#pages figcaption a", (as) => as.map((a) => a.href));
+    for (const href of hrefs) {
+      const r = await page.request.get(href);
+      if (r.status() !== 200 || r.headers()["content-type"] !== "application/pdf") {
+        throw new Error(`${task} download ${href}: ${r.status()} ${r.headers()["content-type"]}`);
+      }
+    }
+    return page.textContent("#status");
+  };
+  const merged = await pdfLinks("merge", [pdf, pdf], 1);
+  if (!merged.includes(`${2 * Number(expected)} page`)) throw new Error(`merge: ${merged}`);
+  await pdfLinks("split", [pdf], Number(expected));
+  if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
+  console.log("ok: merge and split from the page");
+
   // The API docs page: Swagger UI, served from the binary, lists every documented operation.
   const spec = await (await page.request.get(base + "/openapi.json")).json();
   const operations = Object.values(spec.paths).reduce((n, item) => n + Object.keys(item).length, 0);

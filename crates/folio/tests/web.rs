@@ -65,6 +65,7 @@ fn a_browser_converts_a_pdf_and_shows_every_page() {
     );
     assert!(out.status.success(), "browser test failed:\n{log}");
     assert!(log.contains("ok: 3 thumbnails"), "{log}");
+    assert!(log.contains("ok: merge and split from the page"), "{log}");
     assert!(log.contains("ok: docs page shows"), "{log}");
     assert!(
         std::fs::metadata(&shot).unwrap().len() > 10_000,
