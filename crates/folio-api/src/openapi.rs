@@ -242,6 +242,58 @@ pub(crate) mod schema {
         }
     }
 
+    job_params! {
+        /// Parameters of `/barcode/generate`.
+        #[serde(rename_all = "camelCase")]
+        BarcodeGenerateParams {
+            /// `QRCode` (default), `DataMatrix`, `PDF417`, `Aztec`, `Code128`, `Code39`,
+            /// `Code93`, `EAN13`, `EAN8`, `UPCA`, `UPCE`, `ITF`, `Codabar`.
+            r#type: Option<String>,
+            /// The text to encode; a value the symbology cannot hold (letters in an EAN) is a
+            /// 400 naming the rule.
+            value: String,
+            /// Output name (default `barcode.png`).
+            name: Option<String>,
+            /// `true`: `url` is a `data:image/png;base64,…` URI and nothing is stored.
+            inline: Option<bool>,
+            /// URL of an image drawn in the middle of a QR code (error correction High).
+            decoration_image: Option<String>,
+            /// `{"Angle": 90, "NarrowBarWidth": 4, "Options": {"QRErrorCorrectionLevel": "High"}}`
+            /// (quarter turns; pixels per module, 1–20; Low, Medium, Quarter, High).
+            profiles: Option<String>,
+        }
+    }
+
+    job_params! {
+        /// Parameters of `/barcode/read/from/url`.
+        BarcodeReadParams {
+            /// A PDF (its pages rendered at 200 DPI) or an image.
+            url: Option<String>,
+            /// Comma-separated symbologies to look for (names as `/barcode/generate` takes);
+            /// empty = all.
+            types: Option<String>,
+            /// 0-based pages of a PDF, empty = all.
+            pages: Option<String>,
+            password: Option<String>,
+        }
+    }
+
+    /// `/barcode/read/from/url`'s answer: the conversion answer's fields and `barcodes`.
+    #[derive(ToSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub(crate) struct Barcodes {
+        error: bool,
+        status: u16,
+        name: String,
+        page_count: Option<u64>,
+        duration: Option<u64>,
+        /// `{"Value", "RawData" (hex), "Type" (number), "TypeName", "Page" (0-based), "Rect"
+        /// ("x y w h": points on a PDF page from its top-left, pixels in an image),
+        /// "Confidence" (0–1)}` per barcode found.
+        #[schema(value_type = Vec<Object>)]
+        barcodes: Vec<serde_json::Value>,
+    }
+
     /// Parameters of `/file/upload/get-presigned-url`.
     #[derive(ToSchema, IntoParams)]
     #[into_params(parameter_in = Query)]
@@ -325,6 +377,7 @@ pub(crate) mod schema {
             (name = "Assemble", description = "PDFs joined, split, and pages removed"),
             (name = "Security", description = "Password protection added or removed"),
             (name = "Create", description = "New PDFs from images"),
+            (name = "Barcodes", description = "Barcodes made and read"),
             (name = "Files", description = "Uploads, downloads and stored files"),
             (name = "Jobs", description = "Async jobs started with `async=true`"),
             (name = "Operations", description = "Health, metrics, this document, the web page"),
@@ -343,6 +396,9 @@ pub(crate) mod schema {
             Merge2Params,
             FromImageParams,
             OptimizeParams,
+            BarcodeGenerateParams,
+            BarcodeReadParams,
+            Barcodes,
             PresignParams,
             FetchParams,
             Base64Upload,

@@ -77,6 +77,10 @@ pub(crate) const KNOWN: &[&str] = &[
     "allowmodifyannotations",
     "printquality",
     "config",
+    "type",
+    "value",
+    "decorationimage",
+    "types",
 ];
 
 impl Params {

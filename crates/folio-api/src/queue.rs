@@ -98,6 +98,13 @@ fn answer(task: &Task, outcome: Outcome) -> Response {
             });
         }
         Produced::Text(text) => conversion.body = Some(text),
+        Produced::Data(fields) => {
+            let mut answer = serde_json::to_value(&conversion).unwrap_or_default();
+            if let Some(map) = answer.as_object_mut() {
+                map.extend(fields);
+            }
+            return ok(&answer);
+        }
         Produced::Files(urls) => {
             conversion.url = urls.first().cloned();
             conversion.output_link_valid_till = Some(iso_time(outcome.expires_at));
@@ -309,7 +316,7 @@ async fn job_result(
     Ok(JobResult {
         urls: match &outcome.produced {
             Produced::Files(urls) => urls.clone(),
-            Produced::Text(_) | Produced::Info(_) => vec![url.clone()],
+            Produced::Text(_) | Produced::Info(_) | Produced::Data(_) => vec![url.clone()],
         },
         url,
         page_count: outcome.page_count as u64,

@@ -89,11 +89,18 @@ pub enum JobKind {
     Fields,
     /// The embedded files, each sent back as [`Event::Document`] with its name.
     Attachments,
+    /// A barcode drawn as a PNG at `output_path`; the payload is the logo image, or empty.
+    Barcode(folio_barcode::Request),
+    /// The barcodes of these kinds (names; empty = all) on the selected pages of a PDF, or in
+    /// an image: one [`Event::Data`] with the JSON list.
+    ReadBarcodes {
+        kinds: Vec<String>,
+    },
 }
 
 impl JobKind {
-    /// A kind that writes one new PDF to `output_path` (rather than pages, text or data).
-    pub fn writes_pdf(&self) -> bool {
+    /// A kind that writes one new file to `output_path` (rather than pages, text or data).
+    pub fn writes_file(&self) -> bool {
         matches!(
             self,
             JobKind::Rotate { .. }
@@ -104,6 +111,7 @@ impl JobKind {
                 | JobKind::Optimize
                 | JobKind::FromImages
                 | JobKind::Merge2(_)
+                | JobKind::Barcode(_)
         )
     }
 }
@@ -141,6 +149,8 @@ pub enum Event {
     Document(Part),
     /// The answer of an info job (its only event).
     Info(Box<DocumentInfo>),
+    /// A data answer as JSON (the barcodes found).
+    Data(Vec<u8>),
     /// What the page that comes next could not show ("page 0: 5 glyphs of font MS-Mincho not
     /// drawn: …"). Sent before that page; the conversion still succeeds.
     Warning(String),
@@ -248,7 +258,10 @@ pub fn execute(
             Err(stopped().into())
         };
     }
-    if job.kind.writes_pdf() || matches!(job.kind, JobKind::Split | JobKind::Attachments) {
+    if let JobKind::ReadBarcodes { kinds } = &job.kind {
+        return read_barcodes(job, pdf, kinds, &mut emit);
+    }
+    if job.kind.writes_file() || matches!(job.kind, JobKind::Split | JobKind::Attachments) {
         return pdf_tool(job, pdf, &mut emit);
     }
     let doc = Document::open(pdf, &job.password, &job.limits)?;
@@ -420,7 +433,20 @@ fn pdf_tool(
             }
             return Ok(());
         }
-        JobKind::Render | JobKind::Text | JobKind::Info | JobKind::Fields => {
+        JobKind::Barcode(request) => {
+            let logo = (!input.is_empty()).then_some(input.as_slice());
+            let png = folio_barcode::generate(request, logo)
+                .map_err(|e| folio_render::Error::InvalidOption(e.to_string()))?;
+            folio_pdf::Written {
+                pdf: png,
+                page_count: 1,
+            }
+        }
+        JobKind::Render
+        | JobKind::Text
+        | JobKind::Info
+        | JobKind::Fields
+        | JobKind::ReadBarcodes { .. } => {
             return Err(Failure::new(Code::Internal, "not a PDF tool job"));
         }
     };
@@ -434,6 +460,74 @@ fn pdf_tool(
         pages: (0..written.page_count).collect(),
     }) && emit(Event::FileProgress(written.page_count))
     {
+        Ok(())
+    } else {
+        Err(stopped())
+    }
+}
+
+/// Resolution PDF pages are rendered at to look for barcodes: narrow bars of printed codes
+/// are a few tenths of a millimetre.
+const BARCODE_DPI: f32 = 200.0;
+
+/// [`JobKind::ReadBarcodes`]: render each selected page in grey (or decode the image) and
+/// search it; rectangles in points for pages, pixels for images.
+fn read_barcodes(
+    job: &RenderJob,
+    input: Vec<u8>,
+    kinds: &[String],
+    emit: &mut impl FnMut(Event) -> bool,
+) -> Result<(), Failure> {
+    let stopped = || Failure::from(folio_render::Error::Output("the search was stopped".into()));
+    let formats = kinds
+        .iter()
+        .map(|k| folio_barcode::kind(k))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| folio_render::Error::InvalidOption(e.to_string()))?;
+    let mut found = Vec::new();
+    if folio_pdf::is_pdf(&input) {
+        let doc = Document::open(input, &job.password, &job.limits)?;
+        let pages = PageSpec::parse(&job.pages)?.resolve(doc.page_count(), job.limits.max_pages)?;
+        if !emit(Event::Started {
+            pages: pages.clone(),
+        }) {
+            return Err(stopped());
+        }
+        for (done, &page) in pages.iter().enumerate() {
+            let raster = doc.render_page(
+                page,
+                folio_render::Resolution::Dpi(BARCODE_DPI),
+                folio_render::ColorMode::Gray,
+                &job.limits,
+            )?;
+            let folio_render::Pixels::Gray(luma) = raster.pixels else {
+                return Err(Failure::new(Code::Internal, "a grey render was not grey"));
+            };
+            let scale = 72.0 / f64::from(BARCODE_DPI);
+            found.extend(folio_barcode::read(
+                luma,
+                raster.width,
+                raster.height,
+                &formats,
+                page,
+                scale,
+            ));
+            if !emit(Event::FileProgress(done + 1)) {
+                return Err(stopped());
+            }
+        }
+    } else {
+        let (luma, w, h) = folio_barcode::image_luma(&input, job.limits.max_page_pixels)
+            .map_err(|e| folio_render::Error::InvalidOption(e.to_string()))?;
+        drop(input);
+        if !emit(Event::Started { pages: vec![0] }) {
+            return Err(stopped());
+        }
+        found = folio_barcode::read(luma, w, h, &formats, 0, 1.0);
+    }
+    let json = serde_json::to_vec(&found)
+        .map_err(|e| Failure::new(Code::Internal, format!("barcode list: {e}")))?;
+    if emit(Event::Data(json)) {
         Ok(())
     } else {
         Err(stopped())

@@ -270,7 +270,7 @@ impl Run {
             Ok(Some(
                 Event::Page(_) | Event::FileProgress(_) | Event::Text(_) | Event::Document(_),
             )) => self.next_seq += 1,
-            Ok(Some(Event::Info(_) | Event::Warning(_))) => {}
+            Ok(Some(Event::Info(_) | Event::Warning(_) | Event::Data(_))) => {}
             Ok(None) | Err(_) => {
                 // A worker still held here timed out or failed mid-stream: it is not reused.
                 if let RunKind::Process(worker) = &mut self.kind {
@@ -321,6 +321,7 @@ impl Run {
                 text: String::from_utf8_lossy(&data).into_owned(),
             }))),
             Ok((Frame::Info { info }, _)) => Ok(Some(Event::Info(info))),
+            Ok((Frame::Data, json)) => Ok(Some(Event::Data(json))),
             Ok((
                 Frame::Document {
                     seq,

@@ -56,6 +56,8 @@ pub enum Frame {
     Info {
         info: Box<crate::DocumentInfo>,
     },
+    /// The payload is a data answer, JSON.
+    Data,
     Done,
     Failed {
         code: folio_render::Code,

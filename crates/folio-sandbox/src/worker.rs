@@ -87,6 +87,7 @@ pub fn worker_main(options: WorkerOptions) -> i32 {
                     &part.data,
                 ),
                 Event::Info(info) => write_frame(&mut output, &Frame::Info { info }, &[]),
+                Event::Data(json) => write_frame(&mut output, &Frame::Data, &json),
                 Event::Warning(message) => {
                     write_frame(&mut output, &Frame::Warning { message }, &[])
                 }

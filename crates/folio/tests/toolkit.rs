@@ -367,3 +367,88 @@ fn optimize_fields_and_attachments() {
     assert_eq!(status, 200, "{j}");
     assert_eq!(j["urls"], json!([]), "none: an empty list: {j}");
 }
+
+#[test]
+fn barcodes_are_made_and_read_back_from_images_and_pdfs() {
+    let s = Server::start(&[]);
+    let (status, j) = s.get_json("/barcode/generate?type=QRCode&value=hello%20folio&name=qr");
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["name"], "qr.png");
+    let qr = j["url"].as_str().unwrap().to_string();
+    let (_, ct, image) = get_bytes(&qr);
+    assert_eq!(ct, "image/png");
+    assert!(image.starts_with(b"\x89PNG"));
+
+    let (status, j) = s.get_json(&format!("/barcode/read/from/url?url={qr}"));
+    assert_eq!(status, 200, "{j}");
+    let found = j["barcodes"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{j}");
+    assert_eq!(
+        (&found[0]["Value"], &found[0]["TypeName"]),
+        (&json!("hello folio"), &json!("QRCode"))
+    );
+
+    // On a PDF page (the image made a PDF), found with its page; asynchronously, the
+    // placeholder holds the same answer.
+    let (_, j) = s.get_json(&format!("/pdf/convert/from/image?url={qr}"));
+    let pdf = j["url"].as_str().unwrap().to_string();
+    let r = client()
+        .post(s.url("/barcode/read/from/url"))
+        .json(&json!({"url": pdf, "types": "QRCode,Code128", "async": true}))
+        .send()
+        .unwrap();
+    let started: Value = r.json().unwrap();
+    let done = s.wait_job(started["jobId"].as_str().unwrap(), Duration::from_secs(60));
+    assert_eq!(done["status"], "success", "{done}");
+    let (_, _, body) = get_bytes(started["url"].as_str().unwrap());
+    let stored: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(stored["barcodes"][0]["Value"], "hello folio", "{stored}");
+    assert_eq!(stored["barcodes"][0]["Page"], 0);
+
+    // inline: a data URI, nothing stored.
+    let before = s.stored_files();
+    let (status, j) = s.get_json("/barcode/generate?type=EAN13&value=5901234123457&inline=true");
+    assert_eq!(status, 200, "{j}");
+    assert!(
+        j["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,"),
+        "{j}"
+    );
+    assert_eq!(s.stored_files(), before);
+
+    // A centre logo, fetched like any input, still reads.
+    let logo = s.upload_bytes("logo.png", png(20, 20));
+    let (status, j) = s.get_json(&format!(
+        "/barcode/generate?value=with%20logo&decorationImage={logo}&profiles={{'NarrowBarWidth':6}}"
+    ));
+    assert_eq!(status, 200, "{j}");
+    let (_, j) = s.get_json(&format!(
+        "/barcode/read/from/url?url={}",
+        j["url"].as_str().unwrap()
+    ));
+    assert_eq!(j["barcodes"][0]["Value"], "with logo", "{j}");
+
+    for (query, needle) in [
+        ("/barcode/generate?type=EAN13&value=abc", "EAN13"),
+        ("/barcode/generate?type=Hexagon&value=1", "QRCode"),
+        ("/barcode/generate?type=QRCode", "'value'"),
+        ("/barcode/generate?value=1&profiles={'Angle':45}", "Angle"),
+        (
+            "/barcode/read/from/url?types=Morse&url=http://x.example/a.pdf",
+            "Morse",
+        ),
+    ] {
+        let (status, j) = s.get_json(query);
+        let (code, message) = error_of(&j);
+        assert!(
+            matches!((status, code), (400, 400) | (444, 444)),
+            "{query}: {j}"
+        );
+        assert!(message.contains(needle), "{query}: {message}");
+    }
+    let junk = s.upload_bytes("junk.bin", b"neither PDF nor image".to_vec());
+    let (status, j) = s.get_json(&format!("/barcode/read/from/url?url={junk}"));
+    assert_eq!(status, 400, "{j}");
+}

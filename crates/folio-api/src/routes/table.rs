@@ -275,6 +275,20 @@ pub(crate) fn table() -> Vec<Route> {
             FromImage,
             "Conversion",
         ),
+        operation::<BarcodeGenerateParams>(
+            "/barcode/generate",
+            "Barcodes",
+            "A barcode (QR, DataMatrix, PDF417, Aztec, Code128/39/93, EAN, UPC, ITF, Codabar) as a PNG",
+            Barcode,
+            "Conversion",
+        ),
+        operation::<BarcodeReadParams>(
+            "/barcode/read/from/url",
+            "Barcodes",
+            "The barcodes on the pages of a PDF or in an image: `barcodes[]`",
+            ReadBarcodes,
+            "Barcodes",
+        ),
         operation::<SecurityAddParams>(
             "/pdf/security/add",
             "Security",

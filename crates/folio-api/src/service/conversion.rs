@@ -44,6 +44,9 @@ pub enum Produced {
     Text(String),
     /// A document's information; for an async job also stored as JSON at the placeholder.
     Info(Box<DocumentInfo>),
+    /// A data answer's fields (`{"barcodes": […]}`), merged into the answer; an async job
+    /// stores them as JSON at the placeholder.
+    Data(serde_json::Map<String, serde_json::Value>),
 }
 
 /// A finished operation.
@@ -63,7 +66,7 @@ impl Produced {
     pub fn urls(&self) -> &[String] {
         match self {
             Produced::Files(urls) => urls,
-            Produced::Text(_) | Produced::Info(_) => &[],
+            Produced::Text(_) | Produced::Info(_) | Produced::Data(_) => &[],
         }
     }
 }
@@ -109,6 +112,12 @@ pub(crate) struct Profiles {
     pub rename_fields: Option<bool>,
     /// Merge: `GenerateBookmarks`.
     pub bookmarks: Option<bool>,
+    /// Barcodes: `Angle` (degrees, quarter turns).
+    pub angle: Option<u32>,
+    /// Barcodes: `NarrowBarWidth` (pixels per module).
+    pub narrow_bar_width: Option<u32>,
+    /// Barcodes: `Options.QRErrorCorrectionLevel`.
+    pub qr_correction: Option<folio_barcode::Correction>,
 }
 
 impl Profiles {
@@ -164,6 +173,21 @@ impl Profiles {
                 }
                 "renamematchingfieldsduringmerge" => out.rename_fields = Some(flag(&k, &v)?),
                 "generatebookmarks" => out.bookmarks = Some(flag(&k, &v)?),
+                "angle" => {
+                    out.angle = Some(num.filter(|a| *a >= 0.0 && a.fract() == 0.0).ok_or_else(|| {
+                        ApiError::new(Code::ProfilesParsing, format!("Profiles parsing error: Angle must be 0, 90, 180 or 270, got {v}."))
+                    })? as u32)
+                }
+                "narrowbarwidth" => {
+                    out.narrow_bar_width = Some(num.filter(|w| (1.0..=20.0).contains(w)).ok_or_else(|| {
+                        ApiError::new(Code::ProfilesParsing, format!("Profiles parsing error: NarrowBarWidth must be 1 to 20 pixels, got {v}."))
+                    })? as u32)
+                }
+                "qrerrorcorrectionlevel" => {
+                    out.qr_correction = Some(v.as_str().and_then(folio_barcode::Correction::from_name).ok_or_else(|| {
+                        ApiError::new(Code::ProfilesParsing, format!("Profiles parsing error: QRErrorCorrectionLevel must be Low, Medium, Quarter or High, got {v}."))
+                    })?)
+                }
                 "renderingresolution" | "resolution" | "dpi" => {
                     let d = num.filter(|d| *d > 0.0 && *d <= folio_render::MAX_DPI as f64).ok_or_else(|| {
                         ApiError::new(Code::ProfilesParsing, format!("Profiles parsing error: {k} must be a DPI from 1 to {}, got {v}.", folio_render::MAX_DPI))
@@ -358,6 +382,10 @@ async fn run_loaded(
         }
         Operation::Text => out.text(bytes, progress, cancel).await?,
         Operation::Info | Operation::Fields => out.info(bytes).await?,
+        Operation::ReadBarcodes { .. } => out.data(bytes, progress, cancel).await?,
+        Operation::Barcode { .. } if task.answers_inline() => {
+            Produced::Files(vec![out.inline_file(bytes, progress, cancel).await?])
+        }
         Operation::Render { .. }
         | Operation::Rotate { .. }
         | Operation::Merge { .. }
@@ -366,7 +394,8 @@ async fn run_loaded(
         | Operation::Unprotect
         | Operation::Optimize
         | Operation::FromImage
-        | Operation::Merge2 { .. } => {
+        | Operation::Merge2 { .. }
+        | Operation::Barcode { .. } => {
             Produced::Files(vec![out.one_file(bytes, progress, cancel).await?])
         }
     };
@@ -539,6 +568,10 @@ impl Output<'_> {
             Operation::Merge2 { options } => JobKind::Merge2(options.clone()),
             Operation::Fields => JobKind::Fields,
             Operation::Attachments => JobKind::Attachments,
+            Operation::Barcode { request } => JobKind::Barcode(request.clone()),
+            Operation::ReadBarcodes { kinds } => JobKind::ReadBarcodes {
+                kinds: kinds.clone(),
+            },
         }
     }
 
@@ -706,6 +739,65 @@ impl Output<'_> {
         Ok(Produced::Files(vec![
             self.single_file_stored(&token, size).await?,
         ]))
+    }
+
+    /// A data answer from the sandbox (the barcodes found): `{"barcodes": […]}`; an async job
+    /// stores it as JSON at its placeholder.
+    async fn data(
+        &self,
+        bytes: Vec<u8>,
+        progress: &Progress,
+        cancel: &AtomicBool,
+    ) -> Result<Produced, ApiError> {
+        let mut run = self
+            .state
+            .renderer
+            .start(self.sandbox_job(self.sandbox_kind(), None), bytes)
+            .await?;
+        let mut list = serde_json::Value::Array(Vec::new());
+        while let Some(event) = next_event(&mut run, cancel, progress).await? {
+            match event {
+                Event::Data(json) => {
+                    list = serde_json::from_slice(&json)
+                        .map_err(|e| ApiError::internal("the sandbox's answer", e))?
+                }
+                Event::FileProgress(n) => progress.done.store(n as u32, Ordering::Relaxed),
+                _ => {}
+            }
+        }
+        let mut fields = serde_json::Map::new();
+        fields.insert("barcodes".into(), list);
+        if let Some(token) = &self.task.placeholder {
+            let data = serde_json::to_vec(&fields)
+                .map_err(|e| ApiError::internal("the data answer", e))?;
+            self.complete_placeholder(token, Bytes::from(data)).await?;
+        }
+        Ok(Produced::Data(fields))
+    }
+
+    /// A one-file result answered in the response as a `data:` URI (a synchronous barcode with
+    /// `inline=true`): nothing is stored.
+    async fn inline_file(
+        &self,
+        bytes: Vec<u8>,
+        progress: &Progress,
+        cancel: &AtomicBool,
+    ) -> Result<String, ApiError> {
+        let tmp = tempfile::Builder::new()
+            .prefix("spool-out-")
+            .tempfile_in(self.state.spool.dir())
+            .map_err(|e| ApiError::internal("temporary file", e))?;
+        let job = self.sandbox_job(self.sandbox_kind(), Some(tmp.path().to_path_buf()));
+        let mut run = self.state.renderer.start(job, bytes).await?;
+        while next_event(&mut run, cancel, progress).await?.is_some() {}
+        let data = tokio::fs::read(tmp.path())
+            .await
+            .map_err(|e| ApiError::internal("reading the result", e))?;
+        use base64::Engine;
+        Ok(format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(data)
+        ))
     }
 
     /// A document's information; an async job stores it as JSON at its placeholder.

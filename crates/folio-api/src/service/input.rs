@@ -26,15 +26,42 @@ pub enum Source {
     },
 }
 
+/// Where an operation's inputs come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inputs {
+    /// The parameter naming them (`url`; `decorationImage` for a barcode's logo). Only `url`
+    /// also takes a multipart `file`.
+    pub param: &'static str,
+    /// A comma-separated list rather than one URL.
+    pub many: bool,
+    /// No input at all is an error.
+    pub required: bool,
+}
+
+impl Inputs {
+    /// One document, in `url` or `file`: most operations.
+    pub const ONE: Inputs = Inputs {
+        param: "url",
+        many: false,
+        required: true,
+    };
+}
+
 /// The inputs of a request and a name for each (the first names results when `name` is not
 /// given). With `many`, `url` is a comma-separated list (a URL holding a comma must encode it as
 /// `%2C`), after the uploaded `file` if there is one; otherwise it is one URL.
 pub async fn sources_from_params(
     state: &AppState,
     p: &Params,
-    many: bool,
+    inputs: Inputs,
 ) -> Result<(Vec<Source>, Vec<String>), ApiError> {
-    let urls: Vec<&str> = match p.get("url") {
+    let many = inputs.many;
+    let file = if inputs.param == "url" {
+        p.file.as_ref()
+    } else {
+        None
+    };
+    let urls: Vec<&str> = match p.get(inputs.param) {
         Some(raw) if many => raw
             .split(',')
             .map(str::trim)
@@ -43,7 +70,10 @@ pub async fn sources_from_params(
         Some(raw) => vec![raw],
         None => Vec::new(),
     };
-    let count = urls.len() + usize::from(p.file.is_some());
+    let count = urls.len() + usize::from(file.is_some());
+    if count == 0 && !inputs.required {
+        return Ok((Vec::new(), Vec::new()));
+    }
     if count == 0 {
         return Err(ApiError::bad_request(if many {
             "Bad request. The 'url' parameter (or a 'file' upload) is required: the URLs of the source files, separated by commas."
@@ -57,7 +87,7 @@ pub async fn sources_from_params(
             "Bad request. {count} source files were given; one request may name at most {max}. Merge in steps (merge the results again)."
         )));
     }
-    if !many && p.file.is_some() {
+    if !many && file.is_some() {
         return stored_upload(state, p)
             .await
             .map(|(s, n)| (vec![s], vec![n]));
@@ -68,7 +98,7 @@ pub async fn sources_from_params(
         checked.push(source_from_url(state, p, url).await?);
     }
     let mut all = Vec::with_capacity(count);
-    if p.file.is_some() {
+    if file.is_some() {
         all.push(stored_upload(state, p).await?);
     }
     all.extend(checked);
@@ -80,7 +110,7 @@ pub async fn source_from_params(
     state: &AppState,
     p: &Params,
 ) -> Result<(Source, String), ApiError> {
-    let (sources, names) = sources_from_params(state, p, false).await?;
+    let (sources, names) = sources_from_params(state, p, Inputs::ONE).await?;
     sources
         .into_iter()
         .zip(names)

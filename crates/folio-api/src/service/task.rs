@@ -10,7 +10,7 @@ use folio_pdf::{Algorithm, Allowed, MergeOptions, Protection};
 use folio_render::{Base, ColorMode, Format, PageSpec};
 use serde::{Deserialize, Serialize};
 
-use super::input::{Source, sources_from_params};
+use super::input::{Inputs, Source, sources_from_params};
 use super::naming::{new_token, sanitize_name, stem};
 use crate::params::Params;
 use crate::{ApiError, AppState};
@@ -34,6 +34,8 @@ pub enum OperationKind {
     Merge2,
     Fields,
     Attachments,
+    Barcode,
+    ReadBarcodes,
 }
 
 /// An operation with its settings, as a job carries it.
@@ -73,6 +75,10 @@ pub enum Operation {
     Fields,
     /// The embedded files, one result each.
     Attachments,
+    /// A barcode as a PNG (the source, if any, is the logo of a QR code).
+    Barcode { request: folio_barcode::Request },
+    /// The barcodes found on the pages of a PDF or in an image (a data answer).
+    ReadBarcodes { kinds: Vec<String> },
 }
 
 impl Operation {
@@ -128,6 +134,24 @@ impl Operation {
             OperationKind::FromImage => Operation::FromImage,
             OperationKind::Fields => Operation::Fields,
             OperationKind::Attachments => Operation::Attachments,
+            OperationKind::Barcode => Operation::Barcode {
+                request: barcode_request(p)?,
+            },
+            OperationKind::ReadBarcodes => {
+                let kinds: Vec<String> = p
+                    .get("types")
+                    .unwrap_or("")
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(String::from)
+                    .collect();
+                for k in &kinds {
+                    folio_barcode::kind(k)
+                        .map_err(|e| ApiError::bad_request(format!("Invalid 'types': {e}.")))?;
+                }
+                Operation::ReadBarcodes { kinds }
+            }
             OperationKind::Split => Operation::Split,
             OperationKind::DeletePages => {
                 if p.get("pages").is_none() {
@@ -153,11 +177,20 @@ impl Operation {
     }
 
     /// It takes several sources (a comma-separated `url`).
-    pub fn many_sources(&self) -> bool {
-        matches!(
-            self,
-            Operation::Merge { .. } | Operation::Merge2 { .. } | Operation::FromImage
-        )
+    /// Where its inputs come from.
+    pub fn inputs(&self) -> Inputs {
+        match self {
+            Operation::Merge { .. } | Operation::Merge2 { .. } | Operation::FromImage => Inputs {
+                many: true,
+                ..Inputs::ONE
+            },
+            Operation::Barcode { .. } => Inputs {
+                param: "decorationImage",
+                many: false,
+                required: false,
+            },
+            _ => Inputs::ONE,
+        }
     }
 
     /// The results' file extension.
@@ -165,7 +198,8 @@ impl Operation {
         match self {
             Operation::Render { format, .. } => format.extension(),
             Operation::Text => "txt",
-            Operation::Info | Operation::Fields => "json",
+            Operation::Info | Operation::Fields | Operation::ReadBarcodes { .. } => "json",
+            Operation::Barcode { .. } => "png",
             Operation::Attachments => "bin",
             Operation::Rotate { .. }
             | Operation::Merge { .. }
@@ -204,6 +238,34 @@ impl Operation {
             _ => "",
         }
     }
+}
+
+/// `/barcode/generate`'s parameters: `type`, `value`, and the profiles `Angle`,
+/// `NarrowBarWidth` and `Options.QRErrorCorrectionLevel`.
+fn barcode_request(p: &Params) -> Result<folio_barcode::Request, ApiError> {
+    let kind = p.get("type").unwrap_or("QRCode").trim().to_string();
+    folio_barcode::kind(&kind)
+        .map_err(|e| ApiError::bad_request(format!("Invalid 'type': {e}.")))?;
+    let value = p.get("value").unwrap_or("").to_string();
+    if value.is_empty() {
+        return Err(ApiError::bad_request(
+            "Bad request. The 'value' parameter is required: the text to encode.",
+        ));
+    }
+    let profiles = super::conversion::Profiles::parse(p.get("profiles"))?;
+    let angle = profiles.angle.unwrap_or(0);
+    if angle % 90 != 0 {
+        return Err(ApiError::bad_request(format!(
+            "Invalid Angle {angle}: use 0, 90, 180 or 270."
+        )));
+    }
+    Ok(folio_barcode::Request {
+        kind,
+        value,
+        correction: profiles.qr_correction.unwrap_or_default(),
+        module: profiles.narrow_bar_width.unwrap_or(4),
+        angle: angle % 360,
+    })
 }
 
 /// `/pdf/security/add`'s parameters (names in any case, as some clients send them lower-case).
@@ -339,11 +401,12 @@ impl Task {
         if is_async {
             crate::queue::check_capacity(state).await?;
         }
-        let (sources, names) = sources_from_params(state, p, operation.many_sources()).await?;
+        let (sources, names) = sources_from_params(state, p, operation.inputs()).await?;
         let source_name = names.first().cloned().unwrap_or_default();
         let name = match (p.get("name"), &mut operation) {
             (Some(n), _) => stem(&sanitize_name(n, "result")).to_string(),
             (None, Operation::Merge { .. } | Operation::Merge2 { .. }) => "merged".to_string(),
+            (None, Operation::Barcode { .. }) => "barcode".to_string(),
             (None, _) => format!("{}{}", stem(&source_name), operation.default_suffix()),
         };
         if let Operation::Merge { options } | Operation::Merge2 { options } = &mut operation
@@ -394,7 +457,9 @@ impl Task {
 
     /// Text answered in the response rather than stored (a synchronous `inline=true` text).
     pub fn answers_inline(&self) -> bool {
-        self.inline && self.placeholder.is_none() && self.operation == Operation::Text
+        self.inline
+            && self.placeholder.is_none()
+            && matches!(self.operation, Operation::Text | Operation::Barcode { .. })
     }
 }
 
