@@ -11,7 +11,7 @@
 //! - [`security`]: add or remove password protection.
 //! - [`optimize`]: the same pages in fewer bytes (lossless).
 //! - [`inspect`]: form fields and embedded files.
-//! - [`create`]: new documents from images.
+//! - [`create`]: new documents from images; [`table`]: from CSV and spreadsheets.
 
 pub mod assemble;
 pub mod create;
@@ -19,6 +19,7 @@ pub mod inspect;
 pub mod optimize;
 mod rotate;
 pub mod security;
+pub mod table;
 
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -32,6 +33,7 @@ pub use inspect::{Attachment, FormField, attachments, form_fields};
 pub use optimize::{Optimized, optimize};
 pub use rotate::rotate;
 pub use security::{Algorithm, Allowed, Protection, protect, unprotect};
+pub use table::{TableLimits, read_table, table_to_pdf};
 
 /// A document written by one of the operations.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -323,3 +323,85 @@ fn attachments_come_out_with_their_names() {
     );
     assert!(attachments(&pdf, "", 10).is_err(), "over the size bound");
 }
+
+fn page_texts(pdf: &[u8]) -> Vec<String> {
+    let doc = Document::open(pdf.to_vec(), "", &Limits::default()).unwrap();
+    (0..doc.page_count())
+        .map(|i| doc.page_text_and_warnings(i).unwrap().0)
+        .collect()
+}
+
+const TABLE: folio_pdf::TableLimits = folio_pdf::TableLimits {
+    max_cells: 100_000,
+    max_pages: 100,
+};
+
+/// Latin, Greek and Cyrillic cells come back as text; the header repeats on every page; a
+/// multi-line cell wraps; a wide table turns the page.
+#[test]
+fn csv_tables_become_searchable_pages() {
+    let mut csv = String::from("Name;City;Note\n");
+    for i in 0..120 {
+        csv.push_str(&format!("Åsa {i};Αθήνα;\"Москва\nline two {i}\"\n"));
+    }
+    let rows = folio_pdf::read_table(csv.as_bytes(), 0, TABLE).unwrap();
+    assert_eq!(rows.len(), 121);
+    assert_eq!(rows[1], ["Åsa 0", "Αθήνα", "Москва\nline two 0"]);
+    let out = folio_pdf::table_to_pdf(&rows, TABLE).unwrap();
+    assert!(out.page_count >= 3, "{} pages", out.page_count);
+    qpdf_check(&out.pdf);
+    let texts = page_texts(&out.pdf);
+    for text in &texts {
+        assert!(
+            text.contains("Name") && text.contains("City"),
+            "header on every page: {text}"
+        );
+    }
+    let all = texts.concat();
+    for needle in ["Åsa 119", "Αθήνα", "Москва", "line two 57"] {
+        assert!(all.contains(needle), "{needle} missing");
+    }
+    let (size, _) = page_look(&out.pdf, 0, 0.5);
+    assert_eq!(size, (595.0, 842.0), "portrait A4");
+
+    let wide: Vec<Vec<String>> = vec![(0..12).map(|i| format!("column number {i} here")).collect()];
+    let out = folio_pdf::table_to_pdf(&wide, TABLE).unwrap();
+    assert_eq!(page_look(&out.pdf, 0, 0.5).0, (842.0, 595.0), "landscape");
+}
+
+#[test]
+fn spreadsheets_are_read_by_sheet() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let first = book.add_worksheet();
+    first.write_string(0, 0, "first sheet").unwrap();
+    let second = book.add_worksheet();
+    second.write_string(0, 0, "Item").unwrap();
+    second.write_string(0, 1, "Price").unwrap();
+    second.write_string(1, 0, "Ψωμί").unwrap();
+    second.write_number(1, 1, 2.5).unwrap();
+    let xlsx = book.save_to_buffer().unwrap();
+    let rows = folio_pdf::read_table(&xlsx, 1, TABLE).unwrap();
+    assert_eq!(rows, vec![vec!["Item", "Price"], vec!["Ψωμί", "2.5"]]);
+    let out = folio_pdf::table_to_pdf(&rows, TABLE).unwrap();
+    assert!(page_texts(&out.pdf)[0].contains("Ψωμί"));
+    let e = folio_pdf::read_table(&xlsx, 5, TABLE).unwrap_err();
+    assert!(e.to_string().contains("2 sheet"), "{e}");
+}
+
+/// A million rows is refused at the cell limit, quickly; an empty table too.
+#[test]
+fn oversized_or_empty_tables_are_refused() {
+    let huge = "1,2\n".repeat(1_000_000);
+    let started = std::time::Instant::now();
+    let e = folio_pdf::read_table(huge.as_bytes(), 0, TABLE).unwrap_err();
+    assert!(e.to_string().contains("cells"), "{e}");
+    assert!(started.elapsed().as_secs() < 10);
+    let e = folio_pdf::table_to_pdf(&[], TABLE).unwrap_err();
+    assert_eq!(e.code(), 400);
+    let few_pages = folio_pdf::TableLimits {
+        max_cells: 100_000,
+        max_pages: 2,
+    };
+    let rows: Vec<Vec<String>> = (0..500).map(|i| vec![i.to_string()]).collect();
+    assert!(folio_pdf::table_to_pdf(&rows, few_pages).is_err());
+}
