@@ -243,6 +243,22 @@ pub(crate) mod schema {
     }
 
     job_params! {
+        /// Parameters of `/pdf/convert/from/csv`.
+        #[serde(rename_all = "camelCase")]
+        FromCsvParams {
+            /// A CSV (comma, semicolon or tab separated, UTF-8) or a spreadsheet (XLS, XLSX,
+            /// ODS): a table, the first row as the header repeated on each page.
+            url: Option<String>,
+            /// The sheet of a spreadsheet, counted from 1 (default 1).
+            worksheet_index: Option<i64>,
+            /// Accepted: columns are always as wide as their content, within a cap.
+            autosize: Option<bool>,
+            /// Output name (default: the input's name).
+            name: Option<String>,
+        }
+    }
+
+    job_params! {
         /// Parameters of `/barcode/generate`.
         #[serde(rename_all = "camelCase")]
         BarcodeGenerateParams {
@@ -397,6 +413,7 @@ pub(crate) mod schema {
             FromImageParams,
             OptimizeParams,
             BarcodeGenerateParams,
+            FromCsvParams,
             BarcodeReadParams,
             Barcodes,
             PresignParams,

@@ -81,6 +81,8 @@ pub(crate) const KNOWN: &[&str] = &[
     "value",
     "decorationimage",
     "types",
+    "worksheetindex",
+    "autosize",
 ];
 
 impl Params {

@@ -89,6 +89,11 @@ pub enum JobKind {
     Fields,
     /// The embedded files, each sent back as [`Event::Document`] with its name.
     Attachments,
+    /// A CSV or a spreadsheet's sheet `worksheet` (0-based) laid out as a table, a PDF at
+    /// `output_path`.
+    FromTable {
+        worksheet: usize,
+    },
     /// A barcode drawn as a PNG at `output_path`; the payload is the logo image, or empty.
     Barcode(folio_barcode::Request),
     /// The barcodes of these kinds (names; empty = all) on the selected pages of a PDF, or in
@@ -112,6 +117,7 @@ impl JobKind {
                 | JobKind::FromImages
                 | JobKind::Merge2(_)
                 | JobKind::Barcode(_)
+                | JobKind::FromTable { .. }
         )
     }
 }
@@ -433,6 +439,14 @@ fn pdf_tool(
             }
             return Ok(());
         }
+        JobKind::FromTable { worksheet } => {
+            let limits = folio_pdf::TableLimits {
+                max_cells: MAX_TABLE_CELLS,
+                max_pages: max,
+            };
+            let rows = folio_pdf::read_table(&input, *worksheet, limits)?;
+            folio_pdf::table_to_pdf(&rows, limits)?
+        }
         JobKind::Barcode(request) => {
             let logo = (!input.is_empty()).then_some(input.as_slice());
             let png = folio_barcode::generate(request, logo)
@@ -465,6 +479,10 @@ fn pdf_tool(
         Err(stopped())
     }
 }
+
+/// Most cells of a table laid out (`/pdf/convert/from/csv`): a million-row CSV is refused
+/// while it is read, not after pages of it were made.
+pub const MAX_TABLE_CELLS: usize = 500_000;
 
 /// Resolution PDF pages are rendered at to look for barcodes: narrow bars of printed codes
 /// are a few tenths of a millimetre.

@@ -452,3 +452,32 @@ fn barcodes_are_made_and_read_back_from_images_and_pdfs() {
     let (status, j) = s.get_json(&format!("/barcode/read/from/url?url={junk}"));
     assert_eq!(status, 400, "{j}");
 }
+
+#[test]
+fn csv_tables_become_pdfs_with_their_text() {
+    let s = Server::start(&[]);
+    let csv = "Name,Город,Πόλη\nAnna,Москва,Αθήνα\nBo,Київ,Σπάρτη\n";
+    let url = s.upload_bytes("people.csv", csv.as_bytes().to_vec());
+    let (status, j) = s.get_json(&format!("/pdf/convert/from/csv?url={url}"));
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(
+        (j["name"].as_str(), j["pageCount"].as_u64()),
+        (Some("people.pdf"), Some(1))
+    );
+    let pdf = j["url"].as_str().unwrap();
+    served_pdf(pdf, "");
+    let (_, j) = s.get_json(&format!("/pdf/convert/to/text?inline=true&url={pdf}"));
+    let text = j["body"].as_str().unwrap();
+    for cell in ["Name", "Город", "Πόλη", "Москва", "Σπάρτη", "Київ"] {
+        assert!(text.contains(cell), "{cell} not in {text:?}");
+    }
+    let huge = s.upload_bytes("huge.csv", "1,2\n".repeat(1_000_000).into_bytes());
+    let (status, j) = s.get_json(&format!("/pdf/convert/from/csv?url={huge}"));
+    let (code, message) = error_of(&j);
+    assert_eq!((status, code), (400, 400), "{j}");
+    assert!(message.contains("cells"), "{message}");
+    let (status, j) = s.get_json(&format!(
+        "/pdf/convert/from/csv?worksheetIndex=-1&url={url}"
+    ));
+    assert_eq!(status, 400, "{j}");
+}

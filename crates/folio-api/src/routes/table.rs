@@ -275,6 +275,13 @@ pub(crate) fn table() -> Vec<Route> {
             FromImage,
             "Conversion",
         ),
+        operation::<FromCsvParams>(
+            "/pdf/convert/from/csv",
+            "Create",
+            "A CSV, XLS, XLSX or ODS table to a PDF (header on every page, text searchable)",
+            FromTable,
+            "Conversion",
+        ),
         operation::<BarcodeGenerateParams>(
             "/barcode/generate",
             "Barcodes",

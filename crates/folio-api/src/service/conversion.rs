@@ -395,6 +395,7 @@ async fn run_loaded(
         | Operation::Optimize
         | Operation::FromImage
         | Operation::Merge2 { .. }
+        | Operation::FromTable { .. }
         | Operation::Barcode { .. } => {
             Produced::Files(vec![out.one_file(bytes, progress, cancel).await?])
         }
@@ -569,6 +570,9 @@ impl Output<'_> {
             Operation::Fields => JobKind::Fields,
             Operation::Attachments => JobKind::Attachments,
             Operation::Barcode { request } => JobKind::Barcode(request.clone()),
+            Operation::FromTable { worksheet } => JobKind::FromTable {
+                worksheet: *worksheet,
+            },
             Operation::ReadBarcodes { kinds } => JobKind::ReadBarcodes {
                 kinds: kinds.clone(),
             },

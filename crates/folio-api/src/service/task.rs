@@ -36,6 +36,7 @@ pub enum OperationKind {
     Attachments,
     Barcode,
     ReadBarcodes,
+    FromTable,
 }
 
 /// An operation with its settings, as a job carries it.
@@ -75,6 +76,8 @@ pub enum Operation {
     Fields,
     /// The embedded files, one result each.
     Attachments,
+    /// A CSV or a spreadsheet's sheet (0-based) as a table in a PDF.
+    FromTable { worksheet: usize },
     /// A barcode as a PNG (the source, if any, is the logo of a QR code).
     Barcode { request: folio_barcode::Request },
     /// The barcodes found on the pages of a PDF or in an image (a data answer).
@@ -134,6 +137,19 @@ impl Operation {
             OperationKind::FromImage => Operation::FromImage,
             OperationKind::Fields => Operation::Fields,
             OperationKind::Attachments => Operation::Attachments,
+            OperationKind::FromTable => {
+                // PDF.co counts sheets from 1; 0 is taken as the first too.
+                let index = p.int("worksheetIndex")?.unwrap_or(1);
+                if index < 0 {
+                    return Err(ApiError::bad_request(format!(
+                        "Invalid 'worksheetIndex' {index}: sheets are counted from 1."
+                    )));
+                }
+                p.bool("autosize", true)?;
+                Operation::FromTable {
+                    worksheet: (index.max(1) - 1) as usize,
+                }
+            }
             OperationKind::Barcode => Operation::Barcode {
                 request: barcode_request(p)?,
             },
@@ -209,6 +225,7 @@ impl Operation {
             | Operation::Unprotect
             | Operation::Optimize
             | Operation::FromImage
+            | Operation::FromTable { .. }
             | Operation::Merge2 { .. } => "pdf",
         }
     }
