@@ -48,7 +48,9 @@ pub struct Written {
 /// a cycle of `/Parent` links must not loop.
 const MAX_TREE_DEPTH: usize = 64;
 
-/// Parse `input`, decrypting it with `password` when it is encrypted.
+/// Parse `input`, decrypting it with `password` when it is encrypted. A file lopdf cannot read
+/// (or in which it finds no page) is read by hayro, the renderer's parser, and its pages are
+/// written anew ([`rebuilt`]): what the renderer opens, the tools open too.
 pub(crate) fn open(input: &[u8], password: &str) -> Result<Document, Error> {
     let wrong_password = || Error::InvalidPassword {
         supplied: !password.is_empty(),
@@ -60,19 +62,64 @@ pub(crate) fn open(input: &[u8], password: &str) -> Result<Document, Error> {
     } else {
         LoadOptions::with_password(password)
     };
-    let mut doc = Document::load_mem_with_options(input, options).map_err(|e| match e {
-        lopdf::Error::InvalidPassword => wrong_password(),
-        e => Error::Damaged(e.to_string()),
-    })?;
+    let mut doc = match Document::load_mem_with_options(input, options) {
+        Ok(doc) if doc.page_iter().next().is_some() => doc,
+        Err(lopdf::Error::InvalidPassword) => return Err(wrong_password()),
+        Ok(_) => rebuilt(input, password)?
+            .ok_or_else(|| Error::Damaged("no page of it could be found".into()))?,
+        Err(e) => rebuilt(input, password)?.ok_or_else(|| Error::Damaged(e.to_string()))?,
+    };
     // A decrypted document has lost its `/Encrypt`: it is written in the clear.
     if doc.is_encrypted() {
         return Err(wrong_password());
     }
     doc.encryption_state = None;
-    if doc.page_iter().next().is_none() {
-        return Err(Error::Damaged("no page of it could be found".into()));
-    }
     Ok(doc)
+}
+
+/// The pages of `input` as hayro reads them, copied with what they use into a new document
+/// (hayro-write), or `None` when hayro finds no page either. Document-level parts (outline,
+/// form) are not carried over: the file's own structure is what could not be read.
+fn rebuilt(input: &[u8], password: &str) -> Result<Option<Document>, Error> {
+    use hayro_write::hayro_syntax::{LoadPdfError, Pdf};
+    use hayro_write::pdf_writer::{self, Ref};
+    let pdf = match Pdf::new_with_password(input.to_vec(), password) {
+        Ok(pdf) => pdf,
+        Err(LoadPdfError::Decryption(_)) => {
+            return Err(Error::InvalidPassword {
+                supplied: !password.is_empty(),
+            });
+        }
+        Err(_) => return Ok(None),
+    };
+    let count = pdf.pages().len();
+    if count == 0 {
+        return Ok(None);
+    }
+    let queries: Vec<_> = (0..count)
+        .map(hayro_write::ExtractionQuery::new_page)
+        .collect();
+    let mut next = Ref::new(1);
+    let catalog = next.bump();
+    let extracted = hayro_write::extract(
+        &pdf,
+        Box::new(|| next.bump()),
+        hayro_write::ChunkSettings::default(),
+        &queries,
+    )
+    .map_err(|e| Error::Damaged(format!("its pages could not be copied: {e:?}")))?;
+    let kids: Vec<Ref> = extracted.root_refs.iter().filter_map(|r| r.ok()).collect();
+    if kids.is_empty() {
+        return Ok(None);
+    }
+    let mut out = pdf_writer::Pdf::new();
+    out.catalog(catalog).pages(extracted.page_tree_parent_ref);
+    out.pages(extracted.page_tree_parent_ref)
+        .kids(kids.iter().copied())
+        .count(kids.len() as i32);
+    out.extend(&extracted.chunk);
+    let bytes = out.finish();
+    Ok(Document::load_mem(&bytes).ok())
 }
 
 /// The page objects in order. One reached twice (a page tree with a `/Kids` cycle, which lopdf
@@ -86,11 +133,57 @@ pub(crate) fn page_ids(doc: &Document) -> Vec<ObjectId> {
 /// standard requires: lopdf keeps the input's count, which still includes objects dropped since
 /// (the `/Encrypt` dictionary of a decrypted file), and `qpdf --check` warns about it.
 pub(crate) fn save(doc: &mut Document) -> Result<Vec<u8>, Error> {
+    drop_dangling_contents(doc);
     doc.max_id = doc.objects.keys().map(|&(n, _)| n).max().unwrap_or(0);
     let mut out = Vec::new();
     doc.save_to(&mut out)
         .map_err(|e| Error::Output(format!("writing the PDF failed: {e}")))?;
     Ok(out)
+}
+
+/// Page `/Contents` entries that are not streams (references to objects a damaged file lost):
+/// readers skip them, and a written file should not carry them.
+fn drop_dangling_contents(doc: &mut Document) {
+    use lopdf::Object;
+    let is_stream = |doc: &Document, o: &Object| match o {
+        Object::Reference(id) => matches!(doc.objects.get(id), Some(Object::Stream(_))),
+        Object::Stream(_) => true,
+        _ => false,
+    };
+    for page in page_ids(doc) {
+        let Some(contents) = doc
+            .get_dictionary(page)
+            .ok()
+            .and_then(|p| p.get(b"Contents").ok())
+            .cloned()
+        else {
+            continue;
+        };
+        let fixed = match &contents {
+            Object::Array(items) => {
+                let kept: Vec<Object> = items
+                    .iter()
+                    .filter(|i| is_stream(doc, i))
+                    .cloned()
+                    .collect();
+                (kept.len() != items.len()).then_some(Some(Object::Array(kept)))
+            }
+            Object::Reference(id) => match doc.objects.get(id) {
+                Some(Object::Stream(_)) => None,
+                // An indirect array of content streams is allowed; anything else is not.
+                Some(Object::Array(_)) => None,
+                _ => Some(None),
+            },
+            Object::Stream(_) => None,
+            _ => Some(None),
+        };
+        if let (Some(fixed), Ok(dict)) = (fixed, doc.get_dictionary_mut(page)) {
+            match fixed {
+                Some(v) => dict.set("Contents", v),
+                None => drop(dict.remove(b"Contents")),
+            }
+        }
+    }
 }
 
 /// An object, followed through one reference.

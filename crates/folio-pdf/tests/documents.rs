@@ -405,3 +405,66 @@ fn oversized_or_empty_tables_are_refused() {
     let rows: Vec<Vec<String>> = (0..500).map(|i| vec![i.to_string()]).collect();
     assert!(folio_pdf::table_to_pdf(&rows, few_pages).is_err());
 }
+
+/// A file the renderer opens is not refused by the tools: for every corpus file (the malformed
+/// ones included), rewriting it gives the page count the renderer sees, and the output passes
+/// `qpdf --check`. Files lopdf cannot read go through hayro's parser instead.
+#[test]
+fn every_file_the_renderer_opens_the_tools_open() {
+    let Some(corpus) = folio_testkit::corpus() else {
+        folio_testkit::skipped_without("the tools over the corpus", "the corpus is absent");
+        return;
+    };
+    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (file, password) = (cols[0], cols[3]);
+        let input = std::fs::read(corpus.join(file)).unwrap();
+        let Ok(doc) = Document::open(input.clone(), password, &Limits::default()) else {
+            continue;
+        };
+        checked += 1;
+        match folio_pdf::unprotect(&input, password) {
+            Ok(out) if out.page_count == doc.page_count() => qpdf_check(&out.pdf),
+            Ok(out) => failures.push(format!(
+                "{file}: {} pages, the renderer sees {}",
+                out.page_count,
+                doc.page_count()
+            )),
+            Err(e) => failures.push(format!("{file}: {e}")),
+        }
+    }
+    println!("{checked} files the renderer opens, rewritten");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The page tree's object header mangled (`2 0 ojb`): lopdf finds no page, hayro (which scans
+/// for objects as MuPDF does) finds both. The tools read the pages through hayro and write a
+/// sound file.
+#[test]
+fn a_file_only_hayro_reads_is_rebuilt_from_its_pages() {
+    let good = with_pages(2, 120.0, 80.0);
+    let text = String::from_utf8_lossy(&good).replacen("2 0 obj", "2 0 ojb", 1);
+    let broken = text.into_bytes();
+    let lopdf_pages = lopdf::Document::load_mem(&broken).map_or(0, |d| d.page_iter().count());
+    assert_eq!(lopdf_pages, 0, "lopdf must find no page in it");
+    let doc = Document::open(broken.clone(), "", &Limits::default()).unwrap();
+    assert_eq!(doc.page_count(), 2);
+    let out = folio_pdf::unprotect(&broken, "").unwrap();
+    assert_eq!(out.page_count, 2);
+    qpdf_check(&out.pdf);
+    let render = |pdf: &[u8]| {
+        let limits = Limits::default();
+        Document::open(pdf.to_vec(), "", &limits)
+            .unwrap()
+            .render_page(1, Resolution::Dpi(40.0), ColorMode::Gray, &limits)
+            .unwrap()
+            .pixels
+    };
+    assert!(
+        render(&out.pdf) == render(&good),
+        "the rebuilt page draws the same"
+    );
+}
