@@ -141,6 +141,9 @@ fn in_input(n: usize, of: usize, e: Error) -> Error {
     }
     match e {
         Error::Damaged(why) => Error::Damaged(format!("input {} of {of}: {why}", n + 1)),
+        Error::InvalidOption(why) => {
+            Error::InvalidOption(format!("input {} of {of}: {why}", n + 1))
+        }
         other => other,
     }
 }

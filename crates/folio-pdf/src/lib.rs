@@ -66,8 +66,8 @@ pub(crate) fn open(input: &[u8], password: &str) -> Result<Document, Error> {
         Ok(doc) if doc.page_iter().next().is_some() => doc,
         Err(lopdf::Error::InvalidPassword) => return Err(wrong_password()),
         Ok(_) => rebuilt(input, password)?
-            .ok_or_else(|| Error::Damaged("no page of it could be found".into()))?,
-        Err(e) => rebuilt(input, password)?.ok_or_else(|| Error::Damaged(e.to_string()))?,
+            .ok_or_else(|| unreadable(input, "no page of it could be found".into()))?,
+        Err(e) => rebuilt(input, password)?.ok_or_else(|| unreadable(input, e.to_string()))?,
     };
     // A decrypted document has lost its `/Encrypt`: it is written in the clear.
     if doc.is_encrypted() {
@@ -75,6 +75,16 @@ pub(crate) fn open(input: &[u8], password: &str) -> Result<Document, Error> {
     }
     doc.encryption_state = None;
     Ok(doc)
+}
+
+/// Why neither parser could read `input`: it is not a PDF at all (no `%PDF-` header, 400: the
+/// client sent the wrong file), or a damaged one (442).
+fn unreadable(input: &[u8], why: String) -> Error {
+    if create::is_pdf(input) {
+        Error::Damaged(why)
+    } else {
+        Error::InvalidOption("the file is not a PDF (it has no %PDF- header)".into())
+    }
 }
 
 /// The pages of `input` as hayro reads them, copied with what they use into a new document

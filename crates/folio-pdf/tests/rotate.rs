@@ -214,19 +214,25 @@ fn bad_requests_and_bad_files_get_the_renderers_answers() {
     assert_eq!(e.code(), Code::InvalidIndexRange, "{e}");
     let e = rotate(&input, "", &PageSpec::all(), 1, 90).unwrap_err();
     assert_eq!(e.code(), Code::BadRequest, "{e}");
-    for junk in [
-        &b"not a pdf at all"[..],
-        b"",
-        b"%PDF-1.7\n1 0 obj << /Type /Catalog",
-    ] {
+    // Not a PDF at all: the client sent the wrong file (400); a damaged PDF: 442.
+    for junk in [&b"not a pdf at all"[..], b""] {
         let e = rotate(junk, "", &PageSpec::all(), 100, 90).unwrap_err();
-        assert_eq!(e.code(), Code::Damaged, "{e}");
+        assert_eq!(e.code(), Code::BadRequest, "{e}");
+        assert!(e.to_string().contains("not a PDF"), "{e}");
     }
+    let e = rotate(
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog",
+        "",
+        &PageSpec::all(),
+        100,
+        90,
+    );
+    assert_eq!(e.unwrap_err().code(), Code::Damaged);
 }
 
 /// Hostile and damaged files: a `/Parent` cycle with a `/Rotate` that is not a number, a
 /// `/Kids` cycle, a truncated file from a test corpus, and every prefix of a good file. Each
-/// ends, without a panic, either rotated or as a damaged document (445).
+/// ends, without a panic, either rotated or as a damaged document (442).
 #[test]
 fn hostile_and_damaged_files_end_cleanly() {
     let parent_cycle = assemble(&[
@@ -253,6 +259,8 @@ fn hostile_and_damaged_files_end_cleanly() {
     for input in &inputs {
         match rotate(input, "", &PageSpec::all(), 100, 90) {
             Ok(out) => assert!(out.page_count >= 1),
+            // Prefixes too short to hold the `%PDF-` header are not PDFs (400).
+            Err(e) if input.len() < 5 => assert_eq!(e.code(), Code::BadRequest, "{e}"),
             Err(e) => assert_eq!(e.code(), Code::Damaged, "{} bytes: {e}", input.len()),
         }
     }

@@ -83,7 +83,7 @@ fn rotate_refuses_bad_requests_with_their_codes() {
     }
     let garbage = s.upload_bytes("junk.pdf", b"this is not a PDF".to_vec());
     let (status, j) = s.get_json(&format!("/pdf/edit/rotate?angle=90&url={garbage}"));
-    assert_eq!(status, 442, "{j}");
+    assert_eq!(status, 400, "not a PDF: {j}");
 }
 
 /// An encrypted input opens with its password; without it the answer is 441.
