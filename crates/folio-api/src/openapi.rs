@@ -234,8 +234,10 @@ pub(crate) mod schema {
             password: Option<String>,
             /// Output name (default `<input>-optimized.pdf`).
             name: Option<String>,
-            /// Accepted; the optimisation is lossless whatever they ask (lossy image profiles are
-            /// not applied yet).
+            /// Lossless unless asked: `{"ImageOptimizationFormat": "JPEG" | "PNG", "JPEGQuality":
+            /// 25, "ResampleImages": true, "ResamplingResolution": 120}` re-encode 8-bit RGB and
+            /// grey images (kept only when smaller) and scale them down to what the largest page
+            /// needs at that DPI.
             profiles: Option<String>,
             /// `/v2/pdf/compress`'s settings object: accepted, read as `profiles` are.
             config: Option<String>,

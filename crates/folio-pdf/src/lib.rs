@@ -30,7 +30,7 @@ use lopdf::{Document, LoadOptions, ObjectId};
 pub use assemble::{MergeOptions, delete_pages, merge, split};
 pub use create::{ImageLimits, images_to_pdf, is_pdf};
 pub use inspect::{Attachment, FormField, attachments, form_fields};
-pub use optimize::{Optimized, optimize};
+pub use optimize::{ImageFormat, Lossy, Optimized, optimize};
 pub use rotate::rotate;
 pub use security::{Algorithm, Allowed, Protection, protect, unprotect};
 pub use table::{TableLimits, read_table, table_to_pdf};

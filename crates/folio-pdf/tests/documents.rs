@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use folio_pdf::{ImageLimits, attachments, form_fields, images_to_pdf, optimize};
+use folio_pdf::{ImageLimits, Lossy, attachments, form_fields, images_to_pdf, optimize};
 use folio_render::testpdf::{assemble, stream, with_pages};
 use folio_render::{ColorMode, Document, Limits, Pixels, Resolution};
 use folio_testkit::qpdf_check;
@@ -182,7 +182,7 @@ fn optimize_shrinks_without_changing_pixels() {
         image,
         b"<< /Unused true >>".to_vec(),
     ]);
-    let out = optimize(&input, "").unwrap();
+    let out = optimize(&input, "", &Lossy::default()).unwrap();
     assert!(!out.unchanged);
     assert!(
         out.written.pdf.len() * 4 < input.len(),
@@ -211,10 +211,10 @@ fn optimize_shrinks_without_changing_pixels() {
     assert_eq!(images, 1, "the repeated image is kept once");
 
     // Already small: returned as it was, never larger.
-    let tiny = optimize(&out.written.pdf, "").unwrap();
+    let tiny = optimize(&out.written.pdf, "", &Lossy::default()).unwrap();
     assert!(tiny.written.pdf.len() <= out.written.pdf.len());
     let small = with_pages(1, 10.0, 10.0);
-    let again = optimize(&small, "").unwrap();
+    let again = optimize(&small, "", &Lossy::default()).unwrap();
     assert!(again.written.pdf.len() <= small.len());
 }
 
@@ -233,7 +233,7 @@ fn optimize_over_the_corpus_never_grows_a_file() {
             continue;
         }
         let input = std::fs::read(corpus.join(cols[0])).unwrap();
-        let Ok(out) = optimize(&input, "") else {
+        let Ok(out) = optimize(&input, "", &Lossy::default()) else {
             continue;
         };
         assert!(out.written.pdf.len() <= input.len(), "{} grew", cols[0]);
@@ -467,4 +467,60 @@ fn a_file_only_hayro_reads_is_rebuilt_from_its_pages() {
         render(&out.pdf) == render(&good),
         "the rebuilt page draws the same"
     );
+}
+
+/// Lossy work only when asked: a 1200 × 1200 RGB image drawn on a 100-point page is scaled to
+/// what 120 DPI needs and re-encoded as JPEG; the page still looks the same at a glance.
+#[test]
+fn lossy_optimize_resamples_and_reencodes_images_when_asked() {
+    let (w, h) = (1200u32, 1200u32);
+    let mut samples = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            samples.extend([(x % 256) as u8, (y % 256) as u8, ((x * y) % 251) as u8]);
+        }
+    }
+    let image = stream(
+        &format!(
+            "/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8"
+        ),
+        &samples,
+    );
+    let input = assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /XObject << /I 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        stream("", b"q 100 0 0 100 0 0 cm /I Do Q"),
+        image,
+    ]);
+    let lossless = optimize(&input, "", &Lossy::default()).unwrap();
+    let lossy = folio_pdf::Lossy {
+        format: Some(folio_pdf::ImageFormat::Jpeg),
+        jpeg_quality: 50,
+        resample_dpi: Some(120),
+    };
+    let out = optimize(&input, "", &lossy).unwrap();
+    qpdf_check(&out.written.pdf);
+    assert!(
+        out.written.pdf.len() * 10 < lossless.written.pdf.len(),
+        "lossy {} vs lossless {}",
+        out.written.pdf.len(),
+        lossless.written.pdf.len()
+    );
+    let doc = lopdf::Document::load_mem(&out.written.pdf).unwrap();
+    let img = doc
+        .objects
+        .values()
+        .find_map(|o| match o {
+            lopdf::Object::Stream(s) if s.dict.has(b"Width") => Some(s.dict.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(img.get(b"Width").unwrap().as_i64().unwrap(), 167);
+    assert_eq!(img.get(b"Filter").unwrap().as_name().unwrap(), b"DCTDecode");
+    let mean = |pdf: &[u8]| {
+        let (_, c) = page_look(pdf, 0, 0.5);
+        c.iter().map(|&v| f32::from(v)).sum::<f32>() / 3.0
+    };
+    assert!((mean(&out.written.pdf) - mean(&input)).abs() < 40.0);
 }

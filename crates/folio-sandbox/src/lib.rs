@@ -79,8 +79,8 @@ pub enum JobKind {
     Protect(folio_pdf::Protection),
     /// The PDF decrypted with `password`, at `output_path`.
     Unprotect,
-    /// The PDF made smaller without visible change, at `output_path`.
-    Optimize,
+    /// The PDF made smaller (without visible change unless `Lossy` asks), at `output_path`.
+    Optimize(folio_pdf::Lossy),
     /// The inputs (images) as one PDF of one page per image or frame, at `output_path`.
     FromImages,
     /// Like [`JobKind::Merge`], with images among the inputs (a page each).
@@ -113,7 +113,7 @@ impl JobKind {
                 | JobKind::DeletePages
                 | JobKind::Protect(_)
                 | JobKind::Unprotect
-                | JobKind::Optimize
+                | JobKind::Optimize(_)
                 | JobKind::FromImages
                 | JobKind::Merge2(_)
                 | JobKind::Barcode(_)
@@ -365,7 +365,7 @@ fn pdf_tool(
         }
         JobKind::Protect(protection) => folio_pdf::protect(&input, password, protection)?,
         JobKind::Unprotect => folio_pdf::unprotect(&input, password)?,
-        JobKind::Optimize => folio_pdf::optimize(&input, password)?.written,
+        JobKind::Optimize(lossy) => folio_pdf::optimize(&input, password, lossy)?.written,
         JobKind::FromImages => {
             let inputs = split_inputs(&input, &job.input_sizes)?;
             folio_pdf::images_to_pdf(&inputs, image_limits(&job.limits))?

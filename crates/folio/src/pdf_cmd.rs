@@ -79,7 +79,7 @@ fn run_tool(args: PdfArgs) -> anyhow::Result<()> {
         }
         Tool::Optimize { input, output } => {
             let data = read(&input)?;
-            let out = folio_pdf::optimize(&data, &args.password)?;
+            let out = folio_pdf::optimize(&data, &args.password, &folio_pdf::Lossy::default())?;
             std::fs::write(&output, &out.written.pdf)?;
             eprintln!(
                 "{}: {} → {} bytes{}",

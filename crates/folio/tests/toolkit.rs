@@ -481,3 +481,49 @@ fn csv_tables_become_pdfs_with_their_text() {
     ));
     assert_eq!(status, 400, "{j}");
 }
+
+/// Lossy image work only when the profiles (or `/v2/pdf/compress`'s `config`) ask for it.
+#[test]
+fn optimize_is_lossy_only_when_asked() {
+    let s = Server::start(&[]);
+    let (w, h) = (600u32, 600u32);
+    let samples: Vec<u8> = (0..w * h)
+        .flat_map(|i| [(i % 256) as u8, (i / 600 % 256) as u8, (i % 97) as u8])
+        .collect();
+    let pdf = folio_render::testpdf::assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Resources << /XObject << /I 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        folio_render::testpdf::stream("", b"q 100 0 0 100 0 0 cm /I Do Q"),
+        folio_render::testpdf::stream(
+            &format!("/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB /BitsPerComponent 8"),
+            &samples,
+        ),
+    ]);
+    let url = s.upload_bytes("photo.pdf", pdf);
+    let size_of = |j: &Value| get_bytes(j["url"].as_str().unwrap()).2.len();
+    let (status, lossless) = s.get_json(&format!("/pdf/optimize?url={url}"));
+    assert_eq!(status, 200, "{lossless}");
+    let (status, lossy) = s.get_json(&format!(
+        "/pdf/optimize?url={url}&profiles={{'ImageOptimizationFormat':'JPEG','JPEGQuality':40,'ResampleImages':true,'ResamplingResolution':72}}"
+    ));
+    assert_eq!(status, 200, "{lossy}");
+    assert!(
+        size_of(&lossy) * 5 < size_of(&lossless),
+        "{} vs {}",
+        size_of(&lossy),
+        size_of(&lossless)
+    );
+    let r = client()
+        .post(s.url("/v2/pdf/compress"))
+        .json(&json!({"url": url, "config": {"ImageOptimizationFormat": "JPEG"}}))
+        .send()
+        .unwrap();
+    let compressed: Value = r.json().unwrap();
+    assert_eq!(compressed["error"], false, "{compressed}");
+    assert!(size_of(&compressed) < size_of(&lossless));
+    let (status, j) = s.get_json(&format!(
+        "/pdf/optimize?url={url}&profiles={{'ImageOptimizationFormat':'GIF'}}"
+    ));
+    assert_eq!(status, 444, "{j}");
+}

@@ -112,6 +112,12 @@ pub(crate) struct Profiles {
     pub rename_fields: Option<bool>,
     /// Merge: `GenerateBookmarks`.
     pub bookmarks: Option<bool>,
+    /// Optimize: `ImageOptimizationFormat`.
+    pub image_format: Option<folio_pdf::ImageFormat>,
+    /// Optimize: `ResampleImages`.
+    pub resample: Option<bool>,
+    /// Optimize: `ResamplingResolution` (DPI).
+    pub resampling_dpi: Option<u32>,
     /// Barcodes: `Angle` (degrees, quarter turns).
     pub angle: Option<u32>,
     /// Barcodes: `NarrowBarWidth` (pixels per module).
@@ -176,6 +182,19 @@ impl Profiles {
                 "angle" => {
                     out.angle = Some(num.filter(|a| *a >= 0.0 && a.fract() == 0.0).ok_or_else(|| {
                         ApiError::new(Code::ProfilesParsing, format!("Profiles parsing error: Angle must be 0, 90, 180 or 270, got {v}."))
+                    })? as u32)
+                }
+                "imageoptimizationformat" => {
+                    out.image_format = Some(match v.as_str().map(|s| s.trim().to_ascii_uppercase()).as_deref() {
+                        Some("JPEG" | "JPG") => folio_pdf::ImageFormat::Jpeg,
+                        Some("PNG") => folio_pdf::ImageFormat::Png,
+                        _ => return Err(ApiError::new(Code::ProfilesParsing, format!("Profiles parsing error: ImageOptimizationFormat must be JPEG or PNG, got {v}."))),
+                    })
+                }
+                "resampleimages" => out.resample = Some(flag(&k, &v)?),
+                "resamplingresolution" => {
+                    out.resampling_dpi = Some(num.filter(|d| (10.0..=1200.0).contains(d)).ok_or_else(|| {
+                        ApiError::new(Code::ProfilesParsing, format!("Profiles parsing error: ResamplingResolution must be a DPI from 10 to 1200, got {v}."))
                     })? as u32)
                 }
                 "narrowbarwidth" => {
@@ -392,7 +411,7 @@ async fn run_loaded(
         | Operation::DeletePages
         | Operation::Protect { .. }
         | Operation::Unprotect
-        | Operation::Optimize
+        | Operation::Optimize { .. }
         | Operation::FromImage
         | Operation::Merge2 { .. }
         | Operation::FromTable { .. }
@@ -564,7 +583,7 @@ impl Output<'_> {
             Operation::DeletePages => JobKind::DeletePages,
             Operation::Protect { protection } => JobKind::Protect(protection.clone()),
             Operation::Unprotect => JobKind::Unprotect,
-            Operation::Optimize => JobKind::Optimize,
+            Operation::Optimize { lossy } => JobKind::Optimize(*lossy),
             Operation::FromImage => JobKind::FromImages,
             Operation::Merge2 { options } => JobKind::Merge2(options.clone()),
             Operation::Fields => JobKind::Fields,

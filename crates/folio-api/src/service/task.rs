@@ -66,8 +66,8 @@ pub enum Operation {
     Protect { protection: Protection },
     /// The PDF without it.
     Unprotect,
-    /// The PDF in fewer bytes, losslessly.
-    Optimize,
+    /// The PDF in fewer bytes: losslessly, plus the image work the profiles ask for.
+    Optimize { lossy: folio_pdf::Lossy },
     /// The sources (images) as one PDF, a page per image or TIFF frame.
     FromImage,
     /// The sources, PDFs and images mixed, joined into one PDF.
@@ -131,8 +131,18 @@ impl Operation {
                 }
             }
             OperationKind::Optimize => {
-                super::conversion::Profiles::parse(p.get("profiles"))?;
-                Operation::Optimize
+                // `/v2/pdf/compress` sends its settings as `config`; both read the same way.
+                let profiles = super::conversion::Profiles::parse(p.get("profiles"))?;
+                let config = super::conversion::Profiles::parse(p.get("config"))?;
+                let resample = profiles.resample.or(config.resample).unwrap_or(false);
+                let dpi = profiles.resampling_dpi.or(config.resampling_dpi);
+                Operation::Optimize {
+                    lossy: folio_pdf::Lossy {
+                        format: profiles.image_format.or(config.image_format),
+                        jpeg_quality: profiles.jpeg_quality.or(config.jpeg_quality).unwrap_or(25),
+                        resample_dpi: resample.then(|| dpi.unwrap_or(120)),
+                    },
+                }
             }
             OperationKind::FromImage => Operation::FromImage,
             OperationKind::Fields => Operation::Fields,
@@ -223,7 +233,7 @@ impl Operation {
             | Operation::DeletePages
             | Operation::Protect { .. }
             | Operation::Unprotect
-            | Operation::Optimize
+            | Operation::Optimize { .. }
             | Operation::FromImage
             | Operation::FromTable { .. }
             | Operation::Merge2 { .. } => "pdf",
@@ -251,7 +261,7 @@ impl Operation {
             Operation::DeletePages => "-pages-deleted",
             Operation::Protect { .. } => "-protected",
             Operation::Unprotect => "-unprotected",
-            Operation::Optimize => "-optimized",
+            Operation::Optimize { .. } => "-optimized",
             _ => "",
         }
     }
