@@ -165,11 +165,26 @@ mod tests {
         };
         let mut buf = Vec::new();
         write_frame(&mut buf, &frame, b"png bytes").unwrap();
+        let part = Frame::Document {
+            seq: 1,
+            page_count: 0,
+            name: Some("notes.txt".into()),
+        };
+        write_frame(&mut buf, &part, b"attached").unwrap();
+        write_frame(&mut buf, &Frame::Data, b"[]").unwrap();
         write_frame(&mut buf, &Frame::Done, b"").unwrap();
         let mut reader = &buf[..];
         assert_eq!(
             read_frame_async(&mut reader, 1 << 20).await.unwrap(),
             (frame.clone(), b"png bytes".to_vec())
+        );
+        assert_eq!(
+            read_frame_async(&mut reader, 1 << 20).await.unwrap(),
+            (part, b"attached".to_vec())
+        );
+        assert_eq!(
+            read_frame_async(&mut reader, 1 << 20).await.unwrap(),
+            (Frame::Data, b"[]".to_vec())
         );
         assert_eq!(
             read_frame_async(&mut reader, 1 << 20).await.unwrap(),
