@@ -19,7 +19,9 @@ use folio_render::Error;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use serde::{Deserialize, Serialize};
 
-use crate::{MAX_TREE_DEPTH, Written, guarded, open, page_ids, resolve, save};
+use crate::{
+    MAX_TREE_DEPTH, Written, guarded, inherited, open, page_ids, parent_of, resolve, save,
+};
 
 /// Most objects copied into one output: a bound on what a hostile graph (a million tiny
 /// objects reachable from one page) can make us build. Real books are under a million.
@@ -55,7 +57,7 @@ pub fn merge(
     guarded(|| {
         let mut out = Builder::new();
         for (n, input) in inputs.iter().enumerate() {
-            let doc = open(input, password).map_err(|e| in_input(n, inputs.len(), e))?;
+            let doc = open(input, password).map_err(|e| in_input("input", n, inputs.len(), e))?;
             let pages = page_ids(&doc);
             if out.page_count() + pages.len() > max_pages {
                 return Err(Error::TooManyPages {
@@ -77,6 +79,35 @@ pub fn merge(
         }
         out.finish()
     })
+}
+
+/// [`merge`] with images among the inputs (`/pdf/merge2`): each input that is not a PDF (by its
+/// bytes) becomes a page as [`crate::images_to_pdf`] makes it.
+pub fn merge_mixed(
+    inputs: &[&[u8]],
+    password: &str,
+    options: &MergeOptions,
+    images: crate::ImageLimits,
+) -> Result<Written, Error> {
+    let mut pdfs = Vec::with_capacity(inputs.len());
+    for (n, one) in inputs.iter().enumerate() {
+        if crate::is_pdf(one) {
+            pdfs.push(one.to_vec());
+            continue;
+        }
+        let page = crate::images_to_pdf(&[one], images).map_err(|e| {
+            let e = match e {
+                Error::InvalidOption(why) => {
+                    Error::InvalidOption(format!("neither a PDF nor an image we read: {why}"))
+                }
+                e => e,
+            };
+            in_input("input", n, inputs.len(), e)
+        })?;
+        pdfs.push(page.pdf);
+    }
+    let slices: Vec<&[u8]> = pdfs.iter().map(Vec::as_slice).collect();
+    merge(&slices, password, options, images.max_pages)
 }
 
 /// One output per group of 0-based page indices (`PageSpec::resolve_groups`), each a document
@@ -135,14 +166,15 @@ pub fn delete_pages(
 }
 
 /// Say which input of several failed.
-fn in_input(n: usize, of: usize, e: Error) -> Error {
+/// Say which of several inputs (`what`: "input", "image") failed.
+pub(crate) fn in_input(what: &str, n: usize, of: usize, e: Error) -> Error {
     if of < 2 {
         return e;
     }
     match e {
-        Error::Damaged(why) => Error::Damaged(format!("input {} of {of}: {why}", n + 1)),
+        Error::Damaged(why) => Error::Damaged(format!("{what} {} of {of}: {why}", n + 1)),
         Error::InvalidOption(why) => {
-            Error::InvalidOption(format!("input {} of {of}: {why}", n + 1))
+            Error::InvalidOption(format!("{what} {} of {of}: {why}", n + 1))
         }
         other => other,
     }
@@ -546,25 +578,12 @@ fn flattened_page(doc: &Document, page: ObjectId) -> Result<Dictionary, Error> {
         .get_dictionary(page)
         .map_err(|e| Error::Damaged(format!("a page is not a dictionary: {e}")))?
         .clone();
-    const INHERITED: [&[u8]; 4] = [b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
-    let mut node = parent_of(doc, page);
-    let mut seen = HashSet::from([page]);
-    for _ in 0..MAX_TREE_DEPTH {
-        let Some(id) = node else { break };
-        if !seen.insert(id) {
-            break;
+    for key in [&b"Resources"[..], b"MediaBox", b"CropBox", b"Rotate"] {
+        if !dict.has(key)
+            && let Some(v) = inherited(doc, page, key)
+        {
+            dict.set(key.to_vec(), v.clone());
         }
-        let Ok(parent) = doc.get_dictionary(id) else {
-            break;
-        };
-        for key in INHERITED {
-            if !dict.has(key)
-                && let Ok(v) = parent.get(key)
-            {
-                dict.set(key.to_vec(), v.clone());
-            }
-        }
-        node = parent_of(doc, id);
     }
     if !dict.has(b"MediaBox") {
         // What viewers assume for a page that has none: US Letter.
@@ -578,15 +597,6 @@ fn flattened_page(doc: &Document, page: ObjectId) -> Result<Dictionary, Error> {
     }
     dict.set("Type", Object::Name(b"Page".to_vec()));
     Ok(dict)
-}
-
-fn parent_of(doc: &Document, id: ObjectId) -> Option<ObjectId> {
-    doc.get_dictionary(id)
-        .ok()?
-        .get(b"Parent")
-        .ok()?
-        .as_reference()
-        .ok()
 }
 
 fn catalog(doc: &Document) -> Option<&Dictionary> {

@@ -8,7 +8,7 @@
 //! components, density, Adobe's inverted CMYK) because the decoders only say that after decoding
 //! the whole image, which embedding as it is must not need.
 
-use std::io::{Cursor, Write};
+use std::io::Cursor;
 
 use folio_render::Error;
 use lopdf::{Dictionary, Document, Object, Stream};
@@ -42,14 +42,8 @@ pub fn images_to_pdf(inputs: &[&[u8]], limits: ImageLimits) -> Result<Written, E
     crate::guarded(|| {
         let mut pages = Vec::new();
         for (n, input) in inputs.iter().enumerate() {
-            let which = |e: Error| match (inputs.len(), e) {
-                (1, e) => e,
-                (of, Error::InvalidOption(why)) => {
-                    Error::InvalidOption(format!("image {} of {of}: {why}", n + 1))
-                }
-                (_, e) => e,
-            };
-            image_pages(input, limits, &mut pages).map_err(which)?;
+            image_pages(input, limits, &mut pages)
+                .map_err(|e| crate::assemble::in_input("image", n, inputs.len(), e))?;
             if pages.len() > limits.max_pages {
                 return Err(Error::TooManyPages {
                     requested: pages.len(),
@@ -157,11 +151,8 @@ fn decoded_page(
 
 /// An image XObject of raw samples, Flate-compressed.
 fn flate_image(w: u32, h: u32, space: &str, bits: i64, samples: &[u8]) -> Result<Stream, Error> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder
-        .write_all(samples)
-        .map_err(|e| Error::Output(e.to_string()))?;
-    let data = encoder.finish().map_err(|e| Error::Output(e.to_string()))?;
+    let data = crate::zlib(samples, flate2::Compression::default())
+        .ok_or_else(|| Error::Output("compressing the image data failed".into()))?;
     let dict = image_dict(w, h, space, bits, "FlateDecode");
     Ok(Stream::new(dict, data).with_compression(false))
 }

@@ -4,11 +4,11 @@
 
 use std::collections::HashSet;
 
-use folio_render::Error;
+use folio_render::{Error, decode_text};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use serde::{Deserialize, Serialize};
 
-use crate::{guarded, open, page_ids, resolve};
+use crate::{guarded, inherited, open, page_ids, resolve};
 
 /// Most fields reported; a real form has hundreds.
 pub const MAX_FIELDS: usize = 10_000;
@@ -110,7 +110,7 @@ impl FieldWalk<'_> {
             return;
         };
         let own = match dict.get(b"T").map(|t| resolve(self.doc, t)) {
-            Ok(Object::String(t, _)) => Some(text(t)),
+            Ok(Object::String(t, _)) => Some(decode_text(t)),
             _ => None,
         };
         let name = match (&own, parent_name.is_empty()) {
@@ -199,7 +199,7 @@ fn kind_name(kind: Option<&[u8]>, flags: i64) -> &'static str {
 /// commas.
 fn value_text(v: &Object) -> String {
     match v {
-        Object::String(s, _) => text(s),
+        Object::String(s, _) => decode_text(s),
         Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
         Object::Array(items) => items
             .iter()
@@ -212,22 +212,6 @@ fn value_text(v: &Object) -> String {
         Object::Boolean(b) => b.to_string(),
         _ => String::new(),
     }
-}
-
-/// A PDF text string: UTF-16 with a byte-order mark, UTF-8 with one, else PDFDocEncoding
-/// (read as Latin-1, which it equals for the letters forms hold).
-fn text(bytes: &[u8]) -> String {
-    if let Some(rest) = bytes.strip_prefix(&[0xfe, 0xff]) {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
-        return String::from_utf16_lossy(&units);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    bytes.iter().map(|&b| b as char).collect()
 }
 
 fn cut(s: String) -> String {
@@ -256,26 +240,12 @@ fn numbers(doc: &Document, obj: &Object) -> Option<[f64; 4]> {
 /// A rectangle in page space as `(left, top, width, height)` from the displayed page's
 /// top-left corner: measured from the crop box (else the media box), turned by `/Rotate`.
 fn displayed_box(doc: &Document, page: ObjectId, r: [f64; 4]) -> (f64, f64, f64, f64) {
-    let inherited = |key: &[u8]| {
-        let mut node = doc.get_dictionary(page).ok();
-        for _ in 0..MAX_DEPTH {
-            let d = node?;
-            if let Ok(v) = d.get(key) {
-                return Some(resolve(doc, v).clone());
-            }
-            node = d
-                .get(b"Parent")
-                .ok()
-                .and_then(|p| p.as_reference().ok())
-                .and_then(|p| doc.get_dictionary(p).ok());
-        }
-        None
-    };
-    let bounds = inherited(b"CropBox")
-        .and_then(|b| numbers(doc, &b))
-        .or_else(|| inherited(b"MediaBox").and_then(|b| numbers(doc, &b)))
+    let attribute = |key: &[u8]| inherited(doc, page, key).map(|v| resolve(doc, v));
+    let bounds = attribute(b"CropBox")
+        .and_then(|b| numbers(doc, b))
+        .or_else(|| attribute(b"MediaBox").and_then(|b| numbers(doc, b)))
         .unwrap_or([0.0, 0.0, 612.0, 792.0]);
-    let rotate = inherited(b"Rotate")
+    let rotate = attribute(b"Rotate")
         .and_then(|r| r.as_i64().ok())
         .unwrap_or(0)
         .rem_euclid(360);
@@ -366,7 +336,7 @@ pub fn attachments(input: &[u8], password: &str, max_bytes: u64) -> Result<Vec<A
             let name = [&b"UF"[..], b"F"]
                 .iter()
                 .find_map(|k| match spec.get(k).map(|v| resolve(&doc, v)) {
-                    Ok(Object::String(s, _)) => Some(text(s)),
+                    Ok(Object::String(s, _)) => Some(decode_text(s)),
                     _ => None,
                 })
                 .filter(|n| !n.is_empty())
@@ -406,7 +376,7 @@ fn name_tree(
     {
         for pair in names.chunks(2) {
             if let [Object::String(key, _), Object::Reference(value)] = pair {
-                out.push((text(key), *value));
+                out.push((decode_text(key), *value));
             }
         }
     }

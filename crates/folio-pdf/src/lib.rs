@@ -27,7 +27,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use folio_render::Error;
 use lopdf::{Document, LoadOptions, ObjectId};
 
-pub use assemble::{MergeOptions, delete_pages, merge, split};
+pub use assemble::{MergeOptions, delete_pages, merge, merge_mixed, split};
 pub use create::{ImageLimits, images_to_pdf, is_pdf};
 pub use inspect::{Attachment, FormField, attachments, form_fields};
 pub use optimize::{ImageFormat, Lossy, Optimized, optimize};
@@ -143,12 +143,25 @@ pub(crate) fn page_ids(doc: &Document) -> Vec<ObjectId> {
 /// standard requires: lopdf keeps the input's count, which still includes objects dropped since
 /// (the `/Encrypt` dictionary of a decrypted file), and `qpdf --check` warns about it.
 pub(crate) fn save(doc: &mut Document) -> Result<Vec<u8>, Error> {
+    save_with(doc, lopdf::SaveOptions::default())
+}
+
+/// [`save`] with lopdf's writing options (object streams, for optimize).
+pub(crate) fn save_with(doc: &mut Document, options: lopdf::SaveOptions) -> Result<Vec<u8>, Error> {
     drop_dangling_contents(doc);
     doc.max_id = doc.objects.keys().map(|&(n, _)| n).max().unwrap_or(0);
     let mut out = Vec::new();
-    doc.save_to(&mut out)
+    doc.save_with_options(&mut out, options)
         .map_err(|e| Error::Output(format!("writing the PDF failed: {e}")))?;
     Ok(out)
+}
+
+/// `data` Flate-compressed (zlib), at `level`.
+pub(crate) fn zlib(data: &[u8], level: flate2::Compression) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), level);
+    encoder.write_all(data).ok()?;
+    encoder.finish().ok()
 }
 
 /// Page `/Contents` entries that are not streams (references to objects a damaged file lost):
@@ -194,6 +207,37 @@ fn drop_dangling_contents(doc: &mut Document) {
             }
         }
     }
+}
+
+/// A page's attribute `key` as the page tree gives it: the page's own, else its nearest
+/// ancestor's (`/Resources`, `/MediaBox`, `/CropBox`, `/Rotate` inherit). A `/Parent` cycle ends
+/// the walk.
+pub(crate) fn inherited<'a>(
+    doc: &'a Document,
+    page: ObjectId,
+    key: &[u8],
+) -> Option<&'a lopdf::Object> {
+    let mut seen = HashSet::new();
+    let mut node = Some(page);
+    for _ in 0..MAX_TREE_DEPTH {
+        let id = node.filter(|&id| seen.insert(id))?;
+        let dict = doc.get_dictionary(id).ok()?;
+        if let Ok(v) = dict.get(key) {
+            return Some(v);
+        }
+        node = parent_of(doc, id);
+    }
+    None
+}
+
+/// The `/Parent` of a page or page tree node.
+pub(crate) fn parent_of(doc: &Document, id: ObjectId) -> Option<ObjectId> {
+    doc.get_dictionary(id)
+        .ok()?
+        .get(b"Parent")
+        .ok()?
+        .as_reference()
+        .ok()
 }
 
 /// An object, followed through one reference.

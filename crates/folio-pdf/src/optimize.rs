@@ -12,12 +12,12 @@
 //! are re-encoded as JPEG (at `JPEGQuality`) or Flate; each image keeps whichever is smaller.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Read;
 
 use folio_render::Error;
 use lopdf::{Document, Object, ObjectId, SaveOptions};
 
-use crate::{Written, guarded, open, page_ids};
+use crate::{Written, guarded, open, page_ids, save_with, zlib};
 
 /// Largest inflated stream recompressed; larger ones are kept as they are (a stream that
 /// inflates to gigabytes is a bomb, not a picture).
@@ -71,16 +71,13 @@ pub fn optimize(input: &[u8], password: &str, lossy: &Lossy) -> Result<Optimized
         merge_duplicates(&mut doc);
         doc.prune_objects();
         recompress(&mut doc);
-        doc.max_id = doc.objects.keys().map(|&(n, _)| n).max().unwrap_or(0);
         let mut options = SaveOptions::builder()
             .use_object_streams(true)
             .use_xref_streams(true)
             .compression_level(9)
             .build();
         options.object_stream_config.max_objects_per_stream = 200;
-        let mut pdf = Vec::new();
-        doc.save_with_options(&mut pdf, options)
-            .map_err(|e| Error::Output(format!("writing the PDF failed: {e}")))?;
+        let pdf = save_with(&mut doc, options)?;
         let was_encrypted = input.windows(8).any(|w| w == b"/Encrypt");
         // An encrypted input is returned decrypted even when that is larger: the other tools
         // answer an open document too, and the input would need its password again.
@@ -229,7 +226,7 @@ fn shrink_images(doc: &mut Document, lossy: &Lossy) {
     let page_inches = page_ids(doc)
         .iter()
         .filter_map(|&p| {
-            let media = doc.get_dictionary(p).ok()?.get(b"MediaBox").ok()?;
+            let media = crate::inherited(doc, p, b"MediaBox")?;
             let nums: Vec<f32> = crate::resolve(doc, media)
                 .as_array()
                 .ok()?
@@ -364,7 +361,5 @@ fn inflate(data: &[u8], budget: u64) -> Option<Vec<u8>> {
 }
 
 fn deflate(data: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(data).ok()?;
-    encoder.finish().ok()
+    zlib(data, flate2::Compression::best())
 }

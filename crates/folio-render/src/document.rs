@@ -36,7 +36,7 @@ pub struct PdfDate {
 
 /// A PDF text string: UTF-16BE with a byte-order mark, UTF-8 with one, else PDFDocEncoding
 /// (read as Latin-1, which it matches for printable characters).
-fn decode_text(b: &[u8]) -> String {
+pub fn decode_text(b: &[u8]) -> String {
     if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
         let units: Vec<u16> = rest
             .chunks_exact(2)

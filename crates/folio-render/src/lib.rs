@@ -28,7 +28,7 @@ mod text;
 
 pub use code::Code;
 pub use convert::{PageImage, Summary, convert, convert_tiff};
-pub use document::{DocInfo, Document, PageGeometry, PdfDate};
+pub use document::{DocInfo, Document, PageGeometry, PdfDate, decode_text};
 pub use encode::{Format, encode_page};
 pub use error::{Error, Limit};
 pub use pages::{Base, PageItem, PageRef, PageSpec};

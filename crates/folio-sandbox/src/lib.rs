@@ -372,27 +372,7 @@ fn pdf_tool(
         }
         JobKind::Merge2(options) => {
             let inputs = split_inputs(&input, &job.input_sizes)?;
-            let mut pdfs = Vec::with_capacity(inputs.len());
-            for (n, one) in inputs.iter().enumerate() {
-                if folio_pdf::is_pdf(one) {
-                    pdfs.push(one.to_vec());
-                } else {
-                    let page = folio_pdf::images_to_pdf(&[one], image_limits(&job.limits))
-                        .map_err(|e| match e {
-                            folio_render::Error::InvalidOption(why) => {
-                                folio_render::Error::InvalidOption(format!(
-                                    "input {} of {} is neither a PDF nor an image we read: {why}",
-                                    n + 1,
-                                    inputs.len()
-                                ))
-                            }
-                            e => e,
-                        })?;
-                    pdfs.push(page.pdf);
-                }
-            }
-            let slices: Vec<&[u8]> = pdfs.iter().map(Vec::as_slice).collect();
-            folio_pdf::merge(&slices, password, options, max)?
+            folio_pdf::merge_mixed(&inputs, password, options, image_limits(&job.limits))?
         }
         JobKind::Attachments => {
             let files = folio_pdf::attachments(&input, password, job.limits.max_input_bytes)?;

@@ -649,6 +649,15 @@ impl Output<'_> {
         download_url(state, &token, name, self.expires_at).await
     }
 
+    /// A spool file for a one-file result that the sandbox writes (swept with the others after a
+    /// crash).
+    fn output_file(&self) -> Result<tempfile::NamedTempFile, ApiError> {
+        tempfile::Builder::new()
+            .prefix("spool-out-")
+            .tempfile_in(self.state.spool.dir())
+            .map_err(|e| ApiError::internal("temporary file", e))
+    }
+
     /// The files of a split (`name-1.pdf`, …) or the embedded files (by their own names), one
     /// result each, stored as they arrive.
     async fn parts(
@@ -692,10 +701,7 @@ impl Output<'_> {
         cancel: &AtomicBool,
     ) -> Result<String, ApiError> {
         let state = self.state;
-        let tmp = tempfile::Builder::new()
-            .prefix("spool-out-")
-            .tempfile_in(state.spool.dir())
-            .map_err(|e| ApiError::internal("temporary file", e))?;
+        let tmp = self.output_file()?;
         let job = self.sandbox_job(self.sandbox_kind(), Some(tmp.path().to_path_buf()));
         let mut run = state.renderer.start(job, bytes).await?;
         let mut budget = OutputBudget::new(state);
@@ -806,10 +812,7 @@ impl Output<'_> {
         progress: &Progress,
         cancel: &AtomicBool,
     ) -> Result<String, ApiError> {
-        let tmp = tempfile::Builder::new()
-            .prefix("spool-out-")
-            .tempfile_in(self.state.spool.dir())
-            .map_err(|e| ApiError::internal("temporary file", e))?;
+        let tmp = self.output_file()?;
         let job = self.sandbox_job(self.sandbox_kind(), Some(tmp.path().to_path_buf()));
         let mut run = self.state.renderer.start(job, bytes).await?;
         while next_event(&mut run, cancel, progress).await?.is_some() {}
